@@ -1,0 +1,34 @@
+# The two commands of the README:
+#   make site   install into .venv (created if missing) and build the example site
+#   make test   install into .venv (with test extras) and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: site test install lint serve clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+site: install
+	$(VENV)/bin/mkdocs build --strict
+
+serve: install
+	$(VENV)/bin/mkdocs serve
+
+test: install
+	bash scripts/ensure_browser.sh
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+lint: install
+	$(VENV)/bin/ruff check plugins tests scripts
+	$(VENV)/bin/ruff format --check plugins tests scripts
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf site .pytest_cache .governance-cache

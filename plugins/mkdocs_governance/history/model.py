@@ -1,0 +1,172 @@
+"""The typed history: commits and per-file histories mined from one ``git log`` pass.
+
+Text from Git (names, subjects, paths) is decoded with visible replacement
+characters; it is data, never Markdown: the site escapes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from ..findings import Finding
+
+
+class SignatureStatus(StrEnum):
+    """Git's ``%G?`` letters, plus NOT_CHECKED when signatures were not asked for."""
+
+    GOOD = "G"
+    BAD = "B"
+    UNKNOWN_VALIDITY = "U"
+    EXPIRED = "X"
+    EXPIRED_KEY = "Y"
+    REVOKED_KEY = "R"
+    CANNOT_CHECK = "E"
+    UNSIGNED = "N"
+    NOT_CHECKED = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What git says about a commit's signature.
+
+    ``key`` is ``%GK`` (key id), ``signer`` is ``%GS``, ``fingerprint`` is ``%GF``
+    (for SSH signatures, the ``SHA256:…`` key fingerprint).
+    """
+
+    status: SignatureStatus
+    key: str = ""
+    signer: str = ""
+    fingerprint: str = ""
+
+    @property
+    def is_good(self) -> bool:
+        """True for a good signature by a key git trusts (``G``), or of unknown
+        validity (``U``: good signature, key not ultimately trusted)."""
+        return self.status in (SignatureStatus.GOOD, SignatureStatus.UNKNOWN_VALIDITY)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit of the pass, with everything the audit trail and the gate need."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_date: datetime
+    committer_name: str
+    committer_email: str
+    committer_date: datetime
+    subject: str
+    body: str
+    trailers: tuple[tuple[str, str], ...] = ()
+    signature: Signature | None = None
+
+    @property
+    def short_sha(self) -> str:
+        """The first 10 hex digits."""
+        return self.sha[:10]
+
+    @property
+    def is_merge(self) -> bool:
+        """True for a commit with more than one parent."""
+        return len(self.parents) > 1
+
+
+class ChangeKind(StrEnum):
+    """How a commit changed a file."""
+
+    ADDED = "A"
+    MODIFIED = "M"
+    DELETED = "D"
+    RENAMED = "R"
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One commit's change to one file; ``old_path`` is set for a rename."""
+
+    sha: str
+    kind: ChangeKind
+    path: str
+    old_path: str | None = None
+
+
+class WorktreeState(StrEnum):
+    """The state of a record file in the working tree against HEAD."""
+
+    CLEAN = "clean"
+    MODIFIED = "modified"  # changed, not staged
+    STAGED = "staged"  # changed and staged (possibly also modified after staging)
+    UNTRACKED = "untracked"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class FileHistory:
+    """Every commit that touched a file, newest first, following renames.
+
+    ``path`` is the file's current path; changes made under older names carry
+    those names in [`FileChange.path`][mkdocs_governance.history.model.FileChange].
+    """
+
+    path: str
+    changes: tuple[FileChange, ...]
+
+    @property
+    def created_by(self) -> FileChange | None:
+        """The change that first added the file (oldest), if committed."""
+        return self.changes[-1] if self.changes else None
+
+    @property
+    def last_changed_by(self) -> FileChange | None:
+        """The newest change, if committed."""
+        return self.changes[0] if self.changes else None
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The result of the history pass.
+
+    Attributes:
+        available: False when provenance cannot be checked (not a repository,
+            no git, shallow clone, refused repository); ``problems`` says why.
+        problems: ``history-unavailable`` findings, each with the fix.
+        head: the HEAD commit sha (None for an empty repository or no history).
+        commits: every commit of the pass, by sha.
+        order: shas newest first (the order of ``git log``).
+        files: per-file histories, keyed by the file's current path.
+        worktree: the state of each record file that is not clean.
+        signatures_checked: whether ``%G?`` was asked for in this pass.
+        repo_root: absolute path of the repository work tree, if any.
+    """
+
+    available: bool
+    problems: tuple[Finding, ...] = ()
+    head: str | None = None
+    commits: Mapping[str, Commit] = field(default_factory=dict)
+    order: tuple[str, ...] = ()
+    files: Mapping[str, FileHistory] = field(default_factory=dict)
+    worktree: Mapping[str, WorktreeState] = field(default_factory=dict)
+    signatures_checked: bool = False
+    repo_root: str | None = None
+
+    def file(self, path: str) -> FileHistory | None:
+        """The history of the file now at ``path`` (repository-relative), if any."""
+        return self.files.get(path)
+
+    def commit(self, sha: str) -> Commit | None:
+        """The commit ``sha`` (full hash), if it was part of the pass."""
+        return self.commits.get(sha)
+
+    def state(self, path: str) -> WorktreeState:
+        """The working-tree state of ``path``; CLEAN when not listed."""
+        return self.worktree.get(path, WorktreeState.CLEAN)
+
+
+def unavailable(*problems: Finding) -> History:
+    """A History that says provenance cannot be checked, and why."""
+    return History(available=False, problems=tuple(problems))
