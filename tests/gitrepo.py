@@ -123,3 +123,87 @@ class GitRepo:
     def remove(self, relative: str) -> None:
         """``git rm`` a file (staged, not committed)."""
         self.git("rm", "-q", relative)
+
+
+# --- Commit signing (throwaway keys, for signed sign-off scenarios) -------------------
+
+
+def setup_gpg_signing(
+    repo: GitRepo,
+    home: Path,
+    *,
+    name: str = DEFAULT_AUTHOR[0],
+    email: str = DEFAULT_AUTHOR[1],
+) -> str:
+    """Generate a throwaway passphrase-less GPG key in ``home/.gnupg`` and make
+    ``repo`` sign with it (``repo.env`` gets ``GNUPGHOME``).
+
+    Returns the key's full fingerprint (40 hex digits); git's ``%GK`` shows its
+    last 16 digits (the long key id), ``%GF`` the fingerprint. Call
+    [`stop_gpg_agent`][tests.gitrepo.stop_gpg_agent] when done: gpg starts an agent
+    per home.
+    """
+    gnupghome = home / ".gnupg"
+    gnupghome.mkdir(parents=True, exist_ok=True)
+    gnupghome.chmod(0o700)
+    repo.env["GNUPGHOME"] = str(gnupghome)
+    gpg_env = {**repo.env, "GNUPGHOME": str(gnupghome)}
+    subprocess.run(
+        ["gpg", "--batch", "--passphrase", "", "--quick-gen-key", f"{name} <{email}>",
+         "ed25519", "sign", "never"],
+        env=gpg_env, check=True, capture_output=True,
+    )  # fmt: skip
+    listing = subprocess.run(
+        ["gpg", "--batch", "--with-colons", "--list-secret-keys", email],
+        env=gpg_env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    fingerprint = next(
+        line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:")
+    )
+    repo.git("config", "gpg.format", "openpgp")
+    repo.git("config", "user.signingkey", fingerprint)
+    return fingerprint
+
+
+def stop_gpg_agent(home: Path) -> None:
+    """Stop the gpg-agent that signing with a key in ``home/.gnupg`` started."""
+    env = {**os.environ, "GNUPGHOME": str(home / ".gnupg")}
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, check=False, capture_output=True)
+
+
+def setup_ssh_signing(
+    repo: GitRepo,
+    home: Path,
+    *,
+    email: str = DEFAULT_AUTHOR[1],
+    allowed_signers: bool = True,
+) -> tuple[Path, str]:
+    """Generate a throwaway ed25519 key in ``home/.ssh`` and make ``repo`` sign with
+    SSH (``gpg.format ssh``, ``user.signingkey``).
+
+    With ``allowed_signers`` (the default) the key is listed for ``email`` in an
+    allowed-signers file set as ``gpg.ssh.allowedSignersFile``, which git needs to
+    verify SSH signatures at all. Returns (private key path, ``SHA256:…``
+    fingerprint as git's ``%GF`` prints it). Sign a commit with
+    ``repo.commit(..., sign=str(key_path))``.
+    """
+    ssh_dir = home / ".ssh"
+    ssh_dir.mkdir(parents=True, exist_ok=True)
+    key_path = ssh_dir / "id_ed25519"
+    if not key_path.exists():
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(key_path)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    fingerprint = subprocess.run(
+        ["ssh-keygen", "-l", "-f", str(key_path) + ".pub"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()[1]  # fmt: skip
+    repo.git("config", "gpg.format", "ssh")
+    repo.git("config", "user.signingkey", str(key_path))
+    if allowed_signers:
+        public_key = (ssh_dir / "id_ed25519.pub").read_text(encoding="utf-8").split()
+        signers = ssh_dir / "allowed_signers"
+        signers.write_text(f'{email} namespaces="git" {public_key[0]} {public_key[1]}\n')
+        repo.git("config", "gpg.ssh.allowedSignersFile", str(signers))
+    return key_path, fingerprint
