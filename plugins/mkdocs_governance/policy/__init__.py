@@ -1,1 +1,173 @@
-"""Layer package."""
+"""The gate: registry + history + policy -> findings and per-version checklists.
+
+Pure: no I/O. [`evaluate`][mkdocs_governance.policy.evaluate] runs every rule of
+[`RULES`][mkdocs_governance.policy.rules.RULES] (one per finding code) and builds the
+requirements checklist of each model version that the site renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ..findings import Finding, sort_findings
+from ..history.model import History
+from ..records.digest import version_digest
+from ..records.model import ModelVersion, Registry
+from .context import Context
+from .model import (
+    GateReport,
+    ItemState,
+    RequirementItem,
+    StageAssessment,
+    StageState,
+    VersionAssessment,
+)
+from .rules import RULES, assess_check, policy_digest, stage_fills
+
+__all__ = ["RULES", "build_context", "evaluate"]
+
+_ITEM_PROBLEM_STATES = {
+    "stale-signoff": ItemState.STALE,
+}
+
+
+def build_context(
+    registry: Registry, history: History, *, as_of: date, base: Registry | None = None
+) -> Context:
+    """The facts the rules share, judged with the base's policy and people when given.
+
+    When a base registry is given it is the trusted side: a pull request that edits
+    people.yaml or policy.yaml is judged with the base's (SPEC §6a). A base without a
+    policy (the first policy) falls back on the head's.
+    """
+    judging = base if base is not None and base.policy is not None else registry
+    digests = {v.key: version_digest(v, registry.datasets) for v in registry.versions()}
+    return Context(
+        registry=registry,
+        history=history,
+        as_of=as_of,
+        policy=judging.policy,
+        people=judging.people,
+        digests=digests,
+        base=base,
+        head_policy_digest=policy_digest(registry.policy, registry.people),
+    )
+
+
+def evaluate(
+    registry: Registry,
+    history: History,
+    *,
+    as_of: date,
+    record_findings: Sequence[Finding] = (),
+    base: Registry | None = None,
+) -> GateReport:
+    """Judge every model version against the policy; report every finding at once.
+
+    Args:
+        registry: the records (the head side of a pull request).
+        history: the git history of the records folder.
+        as_of: the day the date rules (expiry, review interval, future dates) use.
+        record_findings: findings of the records layer, passed through.
+        base: the base side's registry when a pull request is judged; its policy
+            and people then judge the head (and a change to them is
+            ``policy-changed``).
+
+    Returns:
+        A [`GateReport`][mkdocs_governance.policy.model.GateReport]: every finding,
+        sorted errors first, and a checklist per version.
+    """
+    ctx = build_context(registry, history, as_of=as_of, base=base)
+    findings: list[Finding] = list(record_findings)
+    for rule in RULES.values():
+        findings.extend(rule(ctx))
+    findings = _unique(findings)
+    versions = {v.key: _assess_version(ctx, v, findings) for v in ctx.registry.versions()}
+    return GateReport(tuple(sort_findings(findings)), versions, as_of.isoformat())
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """Drop exact duplicates (e.g. a check required by two stages), keeping order."""
+    seen: set[Finding] = set()
+    unique = []
+    for finding in findings:
+        if finding not in seen:
+            seen.add(finding)
+            unique.append(finding)
+    return unique
+
+
+def _assess_version(
+    ctx: Context, version: ModelVersion, findings: list[Finding]
+) -> VersionAssessment:
+    mine = tuple(f for f in sort_findings(findings) if f.subject == version.key)
+    stages = []
+    if ctx.policy is not None and version.stage in ctx.policy.stages:
+        for stage in ctx.policy.stages:
+            items = _stage_items(ctx, version, stage)
+            if not ctx.is_required(version, stage):
+                state = StageState.PENDING
+            elif all(i.state in (ItemState.MET, ItemState.WAIVED) for i in items):
+                state = StageState.MET
+            else:
+                state = StageState.BLOCKED
+            stages.append(StageAssessment(stage, state, tuple(items)))
+    return VersionAssessment(
+        version.key, version.stage, ctx.digests.get(version.key, ""), tuple(stages), mine
+    )
+
+
+def _stage_items(ctx: Context, version: ModelVersion, stage: str) -> list[RequirementItem]:
+    """The checklist of one stage: each check, then each sign-off slot."""
+    assert ctx.policy is not None
+    items = []
+    for check_id in ctx.requirements(version, stage).checks:
+        spec = ctx.policy.checks.get(check_id)
+        outcome = assess_check(ctx, version, check_id)
+        items.append(
+            RequirementItem(
+                "check",
+                check_id,
+                spec.title if spec else check_id,
+                outcome.state,
+                outcome.detail,
+                outcome.records,
+            )
+        )
+    for fill in stage_fills(ctx, version, stage):
+        req = fill.requirement
+        title = f"{req.count} × {req.role}"
+        records = tuple(s.location.file for s in fill.approvals)
+        names = ", ".join(
+            f"{_name(ctx, s.approver)} on {s.date.isoformat()}" for s in fill.approvals
+        )
+        if fill.rejections:
+            rejection = fill.rejections[0]
+            state = ItemState.REJECTED
+            detail = (
+                f"Rejected by {_name(ctx, rejection.approver)} on {rejection.date.isoformat()}."
+            )
+            records += tuple(s.location.file for s in fill.rejections)
+        elif not fill.missing:
+            state = ItemState.MET
+            detail = f"Approved by {names}."
+        elif fill.invalid:
+            _signoff, code, message = fill.invalid[0]
+            state = _ITEM_PROBLEM_STATES.get(code, ItemState.INVALID)
+            detail = message
+            records += tuple(s.location.file for s, _, _ in fill.invalid)
+        else:
+            state = ItemState.MISSING
+            detail = (
+                f"{len(fill.approvals)} of {req.count} approvals"
+                + (f" (approved by {names})" if names else "")
+                + "."
+            )
+        items.append(RequirementItem("signoff", req.role, title, state, detail, records))
+    return items
+
+
+def _name(ctx: Context, person_id: str) -> str:
+    person = ctx.person(person_id)
+    return person.name if person else person_id

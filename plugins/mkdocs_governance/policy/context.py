@@ -1,0 +1,226 @@
+"""What every rule needs to know, computed once per evaluation.
+
+The [`Context`][mkdocs_governance.policy.context.Context] is built from the registry,
+the history and the policy that judges them (the base side's when a base ref is given:
+the trusted side). It holds derived facts the rules share: the current digest of every
+version, the standing decision of each approver, the latest result of each check, and
+the commit that added each record file. It performs no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+
+from ..history.model import Commit, History, WorktreeState
+from ..records.model import (
+    Model,
+    ModelVersion,
+    Person,
+    Policy,
+    Registry,
+    SignOff,
+    SignoffRequirement,
+    Verification,
+)
+
+# Sign-offs of a policy change name this pseudo-model instead of a real one (SPEC §6a):
+# ``model: policy``, ``subject:`` the policy digest printed by the ``policy-changed`` finding.
+POLICY_MODEL = "policy"
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveRequirements:
+    """A stage's requirements after the model's risk-tier override is applied."""
+
+    stage: str
+    checks: tuple[str, ...]
+    signoffs: tuple[SignoffRequirement, ...]
+
+
+@dataclass
+class Context:
+    """The facts the rules read.
+
+    Attributes:
+        registry: the records under evaluation (the head side).
+        history: the git history of the records folder.
+        as_of: the day date rules are judged on.
+        policy: the policy that judges (the base's when a base ref is given).
+        people: the people who may approve (the base's when a base ref is given).
+        digests: the current digest of each version, by ``model@version``.
+        base: the base side's registry, when a pull request is judged.
+        head_policy_digest: digest of the head side's policy + people (for
+            ``policy-changed`` sign-offs).
+    """
+
+    registry: Registry
+    history: History
+    as_of: date
+    policy: Policy | None
+    people: Mapping[str, Person]
+    digests: Mapping[str, str]
+    base: Registry | None = None
+    head_policy_digest: str = ""
+
+    # -- versions -----------------------------------------------------------------
+
+    def model_of(self, version: ModelVersion) -> Model:
+        """The model ``version`` belongs to."""
+        return self.registry.models[version.model_id]
+
+    def versions(self) -> list[ModelVersion]:
+        """Every version that sits in a stage the policy knows."""
+        if self.policy is None:
+            return []
+        return [v for v in self.registry.versions() if v.stage in self.policy.stages]
+
+    def stage_index(self, stage: str) -> int:
+        """The position of ``stage`` in the policy's order (-1 when unknown)."""
+        if self.policy is None or stage not in self.policy.stages:
+            return -1
+        return self.policy.stages.index(stage)
+
+    def is_required(self, version: ModelVersion, stage: str) -> bool:
+        """True when ``version`` sits in ``stage`` or past it: its requirements must hold.
+
+        A later stage is pending (shown, never failing).
+        """
+        index = self.stage_index(stage)
+        return 0 <= index <= self.stage_index(version.stage)
+
+    def requirements(self, version: ModelVersion, stage: str) -> EffectiveRequirements:
+        """The checks and sign-offs ``stage`` asks of ``version``, after the tier override.
+
+        The override's checks are added; a sign-off role it lists replaces that role's
+        count, and a new role is added.
+        """
+        assert self.policy is not None
+        base = self.policy.requirements.get(stage)
+        if base is None:
+            return EffectiveRequirements(stage, (), ())
+        checks = list(base.checks)
+        signoffs = {req.role: req for req in base.signoffs}
+        override = base.by_risk_tier.get(self.model_of(version).risk_tier)
+        if override is not None:
+            checks.extend(c for c in override.checks if c not in checks)
+            for req in override.signoffs:
+                signoffs[req.role] = req
+        return EffectiveRequirements(stage, tuple(checks), tuple(signoffs.values()))
+
+    def created_at(self, version: ModelVersion) -> date | None:
+        """The author date of the commit that created the version's model file.
+
+        An approximation of "the commit that created the version": the history pass
+        records which commits touched a file, not which version each one added, so the
+        model file's first commit is the earliest moment any of its versions existed.
+        """
+        file_history = self.history.file(version.location.file)
+        if file_history is None or file_history.created_by is None:
+            return None
+        commit = self.history.commit(file_history.created_by.sha)
+        return commit.author_date.date() if commit else None
+
+    # -- people -------------------------------------------------------------------
+
+    def person(self, person_id: str) -> Person | None:
+        """The person ``person_id`` among the judging side's people."""
+        return self.people.get(person_id)
+
+    def person_for_email(self, email: str) -> Person | None:
+        """The judging side's person owning ``email`` (case-insensitive), if any."""
+        wanted = email.strip().lower()
+        for person in self.people.values():
+            if any(known.strip().lower() == wanted for known in person.emails):
+                return person
+        return None
+
+    # -- records and their commits -----------------------------------------------
+
+    def commit_rank(self, path: str) -> int:
+        """Order records by when they were committed: higher is newer.
+
+        An uncommitted record ranks newest (it is the latest thing written).
+        """
+        file_history = self.history.file(path)
+        if file_history is None or file_history.created_by is None:
+            return len(self.history.order) + 1
+        try:
+            position = self.history.order.index(file_history.created_by.sha)
+        except ValueError:
+            return 0
+        return len(self.history.order) - position
+
+    def adding_commit(self, path: str) -> Commit | None:
+        """The commit that added ``path`` (following renames), if committed."""
+        file_history = self.history.file(path)
+        if file_history is None or file_history.created_by is None:
+            return None
+        return self.history.commit(file_history.created_by.sha)
+
+    def later_commits(self, path: str) -> list[Commit]:
+        """The commits that changed ``path`` after it was added, oldest first."""
+        file_history = self.history.file(path)
+        if file_history is None:
+            return []
+        commits = [self.history.commit(change.sha) for change in file_history.changes[:-1]]
+        return [c for c in reversed(commits) if c is not None]
+
+    def worktree_state(self, path: str) -> WorktreeState:
+        """The working-tree state of the record file ``path``."""
+        return self.history.state(path)
+
+    # -- sign-offs ------------------------------------------------------------------
+
+    @cached_property
+    def standing_signoffs(self) -> list[SignOff]:
+        """The latest decision of each approver, per version, stage and role.
+
+        Latest by ``date``, then by the order the records were committed in (an
+        uncommitted record is newest), then by file path. Earlier decisions are
+        superseded and judged no further.
+        """
+        latest: dict[tuple[str, str, str, str], SignOff] = {}
+        for signoff in self.registry.signoffs:
+            if signoff.model == POLICY_MODEL and signoff.model not in self.registry.models:
+                continue
+            slot = (signoff.key, signoff.stage, signoff.approver, signoff.role)
+            current = latest.get(slot)
+            if current is None or self._order(signoff) > self._order(current):
+                latest[slot] = signoff
+        return sorted(latest.values(), key=lambda s: (s.location.file, s.location.line))
+
+    def _order(self, record: SignOff | Verification) -> tuple[date, int, str]:
+        return (record.date, self.commit_rank(record.location.file), record.location.file)
+
+    def signoffs_for(self, key: str, stage: str) -> list[SignOff]:
+        """The standing sign-offs of version ``key`` for ``stage``."""
+        return [s for s in self.standing_signoffs if s.key == key and s.stage == stage]
+
+    def policy_signoffs(self) -> list[SignOff]:
+        """Sign-offs of a policy change (``model: policy``), latest per approver and role."""
+        latest: dict[tuple[str, str], SignOff] = {}
+        for signoff in self.registry.signoffs:
+            if signoff.model != POLICY_MODEL or signoff.model in self.registry.models:
+                continue
+            slot = (signoff.approver, signoff.role)
+            current = latest.get(slot)
+            if current is None or self._order(signoff) > self._order(current):
+                latest[slot] = signoff
+        return list(latest.values())
+
+    # -- verifications --------------------------------------------------------------
+
+    def latest_verification(self, key: str, check: str) -> Verification | None:
+        """The newest verification of ``check`` for version ``key``.
+
+        Newest by ``date``, then by commit order (uncommitted newest), then by path.
+        """
+        candidates = [v for v in self.registry.verifications if v.key == key and v.check == check]
+        return max(candidates, key=self._order, default=None)
+
+    def age_limit(self, days: int | None) -> date | None:
+        """The oldest date still within ``days`` of ``as_of`` (None: no limit)."""
+        return None if days is None else self.as_of - timedelta(days=days)

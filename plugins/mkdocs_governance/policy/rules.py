@@ -1,0 +1,1021 @@
+"""The gate's rules: one function per finding code, registered in [`RULES`][mkdocs_governance.policy.rules.RULES].
+
+Each rule is ``(context) -> Iterable[Finding]`` and its docstring states its exact
+semantics (the user guide's page for the code is written from it). Rules judging a
+single sign-off share a predicate ``(context, signoff) -> str | None`` returning the
+problem, so that slot filling (``missing-signoff``) and the per-record findings agree
+on which sign-offs are valid.
+
+Severity: a problem with a record that a version needs for a stage it sits in (or
+has passed) is an error; the same problem in a stage the version has not been
+promoted to yet is a warning (a pending promotion fails nothing, SPEC §4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date
+from typing import Any
+
+from ..findings import Code, Finding, Severity, error, warning
+from ..history.model import Commit, Signature, WorktreeState
+from ..policy.model import ItemState
+from ..records.model import (
+    Model,
+    ModelVersion,
+    Person,
+    SignOff,
+    SignoffRequirement,
+    Verification,
+)
+from .context import POLICY_MODEL, Context
+
+Rule = Callable[[Context], Iterable[Finding]]
+SignoffPredicate = Callable[[Context, SignOff], "str | None"]
+
+
+# -- helpers shared by the rules --------------------------------------------------------
+
+
+def signoff_command(key: str, stage: str, role: str, decision: str = "approved") -> str:
+    """The command a person holding ``role`` runs to record a sign-off."""
+    return f"`mkdocs-governance signoff {key} --stage {stage} --role {role} --decision {decision}`"
+
+
+def _who(ctx: Context, person_id: str) -> str:
+    person = ctx.person(person_id)
+    return f"{person.name} ({person_id})" if person else person_id
+
+
+def _commit_text(commit: Commit) -> str:
+    return f"commit {commit.short_sha} by {commit.author_name} <{commit.author_email}>"
+
+
+def _severity(ctx: Context, version: ModelVersion | None, stage: str) -> Severity:
+    if version is not None and ctx.is_required(version, stage):
+        return Severity.ERROR
+    return Severity.WARNING
+
+
+def _signoff_finding(
+    ctx: Context, code: str, signoff: SignOff, message: str, field: str
+) -> Finding:
+    version = ctx.registry.version(signoff.key)
+    severity = _severity(ctx, version, signoff.stage)
+    if signoff.model == POLICY_MODEL and version is None:
+        severity = Severity.ERROR
+    return Finding(
+        code,
+        severity,
+        signoff.key,
+        message,
+        signoff.location.file,
+        signoff.location.line_of(field),
+    )
+
+
+def _version_finding(code: str, severity: Severity, version: ModelVersion, message: str) -> Finding:
+    return Finding(
+        code, severity, version.key, message, version.location.file, version.location.line
+    )
+
+
+def _judged_signoffs(ctx: Context) -> list[tuple[SignOff, ModelVersion]]:
+    """Standing sign-offs of existing versions for stages the policy knows."""
+    judged = []
+    for signoff in ctx.standing_signoffs:
+        version = ctx.registry.version(signoff.key)
+        if version is not None and ctx.stage_index(signoff.stage) >= 0:
+            judged.append((signoff, version))
+    return judged
+
+
+def _per_signoff(
+    ctx: Context, code: str, predicate: SignoffPredicate, field: str
+) -> Iterable[Finding]:
+    for signoff, _version in _judged_signoffs(ctx):
+        problem = predicate(ctx, signoff)
+        if problem:
+            yield _signoff_finding(ctx, code, signoff, problem, field)
+
+
+# -- per sign-off predicates ----------------------------------------------------------------
+
+
+def role_problem(ctx: Context, signoff: SignOff) -> str | None:
+    """Why the approver cannot sign for ``signoff.role``, if so."""
+    person = ctx.person(signoff.approver)
+    if person is None:
+        if ctx.base is not None:
+            return (
+                f"Approver '{signoff.approver}' is not in people.yaml on the base branch, so "
+                "this sign-off cannot count yet: people.yaml changes take effect once merged. "
+                "Merge the people.yaml change first, then sign off."
+            )
+        return None  # the records layer reports the unknown reference
+    if signoff.role in person.roles:
+        return None
+    held = ", ".join(person.roles) or "no role"
+    return (
+        f"{_who(ctx, signoff.approver)} signed as '{signoff.role}' but holds {held}; a "
+        "sign-off counts only for a role its approver holds in people.yaml. Have a holder "
+        f"of '{signoff.role}' sign off, or correct the role."
+    )
+
+
+def _key_matches(declared: str, signature: Signature) -> bool:
+    """True when a declared signing key names the key that made ``signature``.
+
+    GPG ids are hex and compared case-insensitively, by suffix so that a short
+    (8), long (16) or full (40) id matches. SSH fingerprints (``SHA256:…``) are
+    base64, which is case-sensitive: compared exactly after the prefix.
+    """
+    wanted = declared.strip().replace(" ", "")
+    observed = [signature.fingerprint.strip(), signature.key.strip()]
+    if wanted.upper().startswith("SHA256:"):
+        body = wanted[7:]
+        return any(o.upper().startswith("SHA256:") and o[7:] == body for o in observed if o)
+    wanted_hex = wanted.upper().removeprefix("0X")
+    if len(wanted_hex) < 8:
+        return False
+    for item in observed:
+        item_hex = item.upper().removeprefix("0X")
+        if len(item_hex) >= 8 and (item_hex.endswith(wanted_hex) or wanted_hex.endswith(item_hex)):
+            return True
+    return False
+
+
+def _signature_problem(ctx: Context, commit: Commit, person: Person) -> str | None:
+    signature = commit.signature
+    if signature is None or not signature.is_good:
+        status = signature.status.name.lower().replace("_", " ") if signature else "unsigned"
+        return (
+            f"{_commit_text(commit)} carries no good signature ({status}), and the policy "
+            "requires signed sign-off commits (require_signed_commits). Re-commit the "
+            f"sign-off signed with a key of {person.name} (`git commit -S`)."
+        )
+    if not any(_key_matches(key, signature) for key in person.signing_keys):
+        shown = signature.fingerprint or signature.key or "an unknown key"
+        return (
+            f"{_commit_text(commit)} is signed with {shown}, which is not among the "
+            f"signing_keys of {person.name} in people.yaml; only the approver's own key binds "
+            "a sign-off to them. Re-commit it signed with their key, or add the key to "
+            "people.yaml (a reviewed change)."
+        )
+    return None
+
+
+def provenance_problem(ctx: Context, signoff: SignOff) -> str | None:
+    """Why the record's Git provenance does not show the approver signed it, if so."""
+    if not ctx.history.available:
+        return None  # one history-unavailable error says so, instead of one per sign-off
+    rules = ctx.policy.rules if ctx.policy else None
+    path = signoff.location.file
+    state = ctx.worktree_state(path)
+    commit = ctx.adding_commit(path)
+    if state != WorktreeState.CLEAN or commit is None:
+        what = state.value if state != WorktreeState.CLEAN else "not committed"
+        return (
+            f"This sign-off is {what}: only a committed record shows who added it and when. "
+            f"Commit it as its approver (`git commit --author=...` set to "
+            f"{_who(ctx, signoff.approver)})."
+        )
+    person = ctx.person(signoff.approver)
+    if person is None or rules is None:
+        return None
+    emails = {e.strip().lower() for e in person.emails}
+    if rules.signoff_author_must_match:
+        if commit.author_email.strip().lower() not in emails:
+            return (
+                f"This sign-off was added in {_commit_text(commit)}, not by its approver "
+                f"{_who(ctx, signoff.approver)}; a sign-off must be committed by the person "
+                "who gives it (signoff_author_must_match). Have them commit it themselves."
+            )
+        for later in ctx.later_commits(path):
+            if later.author_email.strip().lower() not in emails:
+                return (
+                    f"This sign-off was edited after its approver added it, in "
+                    f"{_commit_text(later)}; an edit by someone else may change what was "
+                    f"approved. Have {_who(ctx, signoff.approver)} re-commit the record."
+                )
+    if rules.require_signed_commits and ctx.history.signatures_checked:
+        for each in [commit, *ctx.later_commits(path)]:
+            problem = _signature_problem(ctx, each, person)
+            if problem:
+                return problem
+    return None
+
+
+def separation_problem(ctx: Context, signoff: SignOff) -> str | None:
+    """Why the approver may not approve this version, if so (approvals only).
+
+    The approver must be neither the version's ``author`` nor the model's ``owner``.
+    Limitation: the history pass records which commits touched the model file, not
+    which version each changed, so Git authors of the version's content are not
+    compared (the declared author and owner are).
+    """
+    if ctx.policy is None or not ctx.policy.rules.separation_of_duties:
+        return None
+    if signoff.decision != "approved":
+        return None
+    version = ctx.registry.version(signoff.key)
+    if version is None:
+        return None
+    model = ctx.model_of(version)
+    reasons = []
+    if signoff.approver == version.author:
+        reasons.append(f"authored {version.key}")
+    if signoff.approver == model.owner:
+        reasons.append(f"owns the model {model.id}")
+    if not reasons:
+        return None
+    return (
+        f"{_who(ctx, signoff.approver)} {' and '.join(reasons)}, so cannot approve it: an "
+        "independent reviewer must (separation_of_duties). Ask another holder of "
+        f"'{signoff.role}' to sign off."
+    )
+
+
+def stale_problem(ctx: Context, signoff: SignOff) -> str | None:
+    """Why the approval does not cover the version as it now is, if so (approvals only)."""
+    if signoff.decision != "approved":
+        return None
+    digest = ctx.digests.get(signoff.key)
+    if digest is None:
+        return None
+    fix = (
+        f"Have {_who(ctx, signoff.approver)} review the version again and sign off anew: "
+        + signoff_command(signoff.key, signoff.stage, signoff.role)
+        + f" (subject: {digest})."
+    )
+    if not signoff.subject:
+        return (
+            "This sign-off has no subject (the digest of the version reviewed), so nothing "
+            "shows which content was approved. " + fix
+        )
+    if signoff.subject != digest:
+        return (
+            f"This sign-off approved {signoff.subject}, but {signoff.key} is now {digest}: "
+            "its artifact, metrics, experiment or data changed since. " + fix
+        )
+    return None
+
+
+def expiry_problem(ctx: Context, signoff: SignOff) -> str | None:
+    """Why the approval is too old, if so (approvals only)."""
+    if ctx.policy is None or signoff.decision != "approved":
+        return None
+    days = ctx.policy.rules.signoff_max_age_days
+    limit = ctx.age_limit(days)
+    if limit is None or signoff.date >= limit:
+        return None
+    return (
+        f"This sign-off is dated {signoff.date.isoformat()}, more than {days} days before "
+        f"{ctx.as_of.isoformat()} (signoff_max_age_days); an old approval no longer vouches "
+        "for the version. Sign off again: "
+        + signoff_command(signoff.key, signoff.stage, signoff.role)
+    )
+
+
+def _date_problem(ctx: Context, record_date: date, version: ModelVersion, what: str) -> str | None:
+    if record_date > ctx.as_of:
+        return (
+            f"This {what} is dated {record_date.isoformat()}, after {ctx.as_of.isoformat()}: a "
+            "record from the future cannot have been made. Correct its date."
+        )
+    if record_date < version.created:
+        return (
+            f"This {what} is dated {record_date.isoformat()}, before {version.key} was created "
+            f"({version.created.isoformat()}): it cannot concern this version. Correct its "
+            "date, or record it against the right version."
+        )
+    created = ctx.created_at(version) if ctx.history.available else None
+    if created is not None and record_date < created:
+        return (
+            f"This {what} is dated {record_date.isoformat()}, before the commit that added "
+            f"{version.key} to {version.location.file} ({created.isoformat()}): it cannot "
+            "concern this version. Correct its date."
+        )
+    return None
+
+
+def date_problem(ctx: Context, signoff: SignOff) -> str | None:
+    """Why the sign-off's date cannot be true, if so."""
+    version = ctx.registry.version(signoff.key)
+    if version is None:
+        return None
+    return _date_problem(ctx, signoff.date, version, "sign-off")
+
+
+# The order is the order a checklist explains an invalid sign-off in.
+SIGNOFF_PREDICATES: dict[str, SignoffPredicate] = {
+    Code.ROLE_NOT_HELD: role_problem,
+    Code.UNVERIFIED_SIGNOFF: provenance_problem,
+    Code.SEPARATION_OF_DUTIES: separation_problem,
+    Code.STALE_SIGNOFF: stale_problem,
+    Code.EXPIRED_SIGNOFF: expiry_problem,
+    Code.IMPLAUSIBLE_DATE: date_problem,
+}
+
+
+def signoff_problems(ctx: Context, signoff: SignOff) -> list[tuple[str, str]]:
+    """Every ``(code, message)`` that keeps ``signoff`` from counting."""
+    problems = []
+    for code, predicate in SIGNOFF_PREDICATES.items():
+        message = predicate(ctx, signoff)
+        if message:
+            problems.append((code, message))
+    return problems
+
+
+# -- sign-off slots ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SlotFill:
+    """How one sign-off requirement of one stage is filled."""
+
+    requirement: SignoffRequirement
+    approvals: tuple[SignOff, ...]  # valid approvals filling the slots
+    invalid: tuple[tuple[SignOff, str, str], ...]  # (sign-off, code, message)
+    rejections: tuple[SignOff, ...]  # standing rejections by holders of the role
+    unused: tuple[SignOff, ...]  # valid approvals not counted (distinct approvers)
+
+    @property
+    def missing(self) -> int:
+        """How many more approvals the requirement needs."""
+        return max(0, self.requirement.count - len(self.approvals))
+
+
+def fill_slots(
+    ctx: Context,
+    requirements: Sequence[SignoffRequirement],
+    signoffs: Sequence[SignOff],
+) -> list[SlotFill]:
+    """Match valid approvals to the slots of ``requirements``.
+
+    With ``distinct_approvers`` one person fills at most one slot across all roles of
+    the stage (a maximum bipartite matching, so the assignment never wastes a person
+    who could fill a slot no one else can); without it, each role counts distinct
+    people holding it.
+    """
+    distinct = ctx.policy.rules.distinct_approvers if ctx.policy else True
+    valid: dict[str, list[SignOff]] = {}
+    invalid: dict[str, list[tuple[SignOff, str, str]]] = {}
+    rejections: dict[str, list[SignOff]] = {}
+    for signoff in signoffs:
+        problems = signoff_problems(ctx, signoff)
+        if signoff.decision == "rejected":
+            # A rejection stands unless it is forged or signed for a role not held.
+            if not any(c in (Code.ROLE_NOT_HELD, Code.UNVERIFIED_SIGNOFF) for c, _ in problems):
+                rejections.setdefault(signoff.role, []).append(signoff)
+            continue
+        if problems:
+            code, message = problems[0]
+            invalid.setdefault(signoff.role, []).append((signoff, code, message))
+        else:
+            valid.setdefault(signoff.role, []).append(signoff)
+
+    slots = [(req, n) for req in requirements for n in range(req.count)]
+    assigned: dict[int, SignOff] = {}
+    if distinct:
+        owner: dict[str, int] = {}  # approver -> slot index
+
+        def augment(slot: int, seen: set[str]) -> bool:
+            for candidate in valid.get(slots[slot][0].role, []):
+                if candidate.approver in seen:
+                    continue
+                seen.add(candidate.approver)
+                other = owner.get(candidate.approver)
+                if other is None or augment(other, seen):
+                    owner[candidate.approver] = slot
+                    assigned[slot] = candidate
+                    return True
+            return False
+
+        for index in range(len(slots)):
+            augment(index, set())
+        assigned = {slot: s for slot, s in assigned.items() if owner.get(s.approver) == slot}
+    else:
+        start = 0
+        for req in requirements:
+            people: dict[str, SignOff] = {}
+            for signoff in valid.get(req.role, []):
+                people.setdefault(signoff.approver, signoff)
+            for offset, signoff in enumerate(list(people.values())[: req.count]):
+                assigned[start + offset] = signoff
+            start += req.count
+
+    fills = []
+    used = {id(s) for s in assigned.values()}
+    for req in requirements:
+        approvals = tuple(
+            assigned[i] for i, (r, _) in enumerate(slots) if r is req and i in assigned
+        )
+        fills.append(
+            SlotFill(
+                req,
+                approvals,
+                tuple(invalid.get(req.role, [])),
+                tuple(rejections.get(req.role, [])),
+                tuple(s for s in valid.get(req.role, []) if id(s) not in used),
+            )
+        )
+    return fills
+
+
+def stage_fills(ctx: Context, version: ModelVersion, stage: str) -> list[SlotFill]:
+    """The sign-off slots of ``stage`` for ``version``, filled."""
+    requirements = ctx.requirements(version, stage).signoffs
+    return fill_slots(ctx, requirements, ctx.signoffs_for(version.key, stage))
+
+
+# -- checks ----------------------------------------------------------------------------------
+
+# Model-card fields the ``automatic: documentation`` check asks for, per risk tier;
+# each tier adds to the one below. An unknown tier is judged as high (the strictest).
+DOCUMENTATION_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "low": ("description", "intended_use"),
+    "medium": ("description", "intended_use", "limitations", "out_of_scope_use"),
+    "high": (
+        "description",
+        "intended_use",
+        "limitations",
+        "out_of_scope_use",
+        "ethical_considerations",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    """The state of one required check for one version, and the finding it yields."""
+
+    state: ItemState
+    detail: str
+    code: str | None = None
+    records: tuple[str, ...] = ()
+    file: str | None = None
+    line: int | None = None
+
+
+def _documentation_outcome(model: Model, version: ModelVersion, title: str) -> CheckOutcome:
+    tier = model.risk_tier if model.risk_tier in DOCUMENTATION_FIELDS else "high"
+    missing = [name for name in DOCUMENTATION_FIELDS[tier] if not str(getattr(model, name)).strip()]
+    if tier == "high" and not (model.datasets or version.datasets):
+        missing.append("datasets")
+    if not missing:
+        return CheckOutcome(
+            ItemState.MET, f"The model card has every field a {tier}-risk model needs."
+        )
+    return CheckOutcome(
+        ItemState.FAILED,
+        f"'{title}' fails: the model card of {model.id} ({tier} risk) lacks "
+        f"{', '.join(missing)}; a {tier}-risk model must document them before it is used. "
+        f"Fill them in {model.location.file}.",
+        Code.FAILED_CHECK,
+        file=model.location.file,
+        line=model.location.line,
+    )
+
+
+def _metric_outcome(version: ModelVersion, spec: Any) -> CheckOutcome:
+    value = version.metrics.get(spec.metric)
+    bounds = []
+    if spec.minimum is not None:
+        bounds.append(f">= {spec.minimum:g}")
+    if spec.maximum is not None:
+        bounds.append(f"<= {spec.maximum:g}")
+    bound_text = " and ".join(bounds) or "(no bound)"
+    where = dict(file=version.location.file, line=version.location.line_of("metrics"))
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return CheckOutcome(
+            ItemState.FAILED,
+            f"'{spec.title}' fails: {version.key} records no '{spec.metric}' metric, so the "
+            f"bound {spec.metric} {bound_text} cannot be shown to hold. Add "
+            f"'{spec.metric}' under the version's metrics.",
+            Code.FAILED_CHECK,
+            **where,
+        )
+    low_ok = spec.minimum is None or value >= spec.minimum
+    high_ok = spec.maximum is None or value <= spec.maximum
+    if low_ok and high_ok:
+        return CheckOutcome(ItemState.MET, f"{spec.metric} = {value:g} ({bound_text}).")
+    return CheckOutcome(
+        ItemState.FAILED,
+        f"'{spec.title}' fails: {spec.metric} = {value:g}, the policy asks {bound_text}. "
+        "The version may not sit in this stage with this performance; train a better "
+        "version or demote this one.",
+        Code.FAILED_CHECK,
+        **where,
+    )
+
+
+def _waiver_problem(ctx: Context, record: Verification) -> str | None:
+    waiver = record.waiver
+    roles = ctx.policy.rules.waiver_roles if ctx.policy else ()
+    if waiver is None:
+        return (
+            "This check is waived but the record has no waiver (approved_by, reason, "
+            "expires); an undocumented waiver cannot be audited. Add the waiver block."
+        )
+    person = ctx.person(waiver.approved_by)
+    if person is None or not set(person.roles) & set(roles):
+        allowed = ", ".join(roles) or "(nobody: waiver_roles is empty)"
+        return (
+            f"The waiver is approved by '{waiver.approved_by}', who holds none of the "
+            f"waiver_roles ({allowed}); only they may accept a missing check. Have one "
+            "of them approve the waiver."
+        )
+    if not waiver.reason.strip():
+        return (
+            "The waiver gives no reason; an auditor must be able to see why the check was "
+            "skipped. Write the reason."
+        )
+    if waiver.expires is None:
+        return (
+            "The waiver has no expiry date; a waiver is temporary by design. Add "
+            "`expires:` with the date the check must be done by."
+        )
+    if waiver.expires < ctx.as_of:
+        return (
+            f"The waiver expired on {waiver.expires.isoformat()} (judged as of "
+            f"{ctx.as_of.isoformat()}); the check is required again. Perform the check, or "
+            "have the waiver renewed with a new expiry date."
+        )
+    return None
+
+
+def assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOutcome:
+    """The state of the check ``check_id`` for ``version``, with the finding code it yields.
+
+    Automatic checks are computed from the version and model card; the others read the
+    latest verification record (by date, then commit order).
+    """
+    assert ctx.policy is not None
+    spec = ctx.policy.checks.get(check_id)
+    if spec is None:
+        return CheckOutcome(
+            ItemState.MISSING,
+            f"The policy requires the check '{check_id}', which its check catalogue does "
+            "not define, so it can never be met. Add it under `checks:` in policy.yaml.",
+            Code.MISSING_CHECK,
+            file=ctx.policy.location.file,
+            line=ctx.policy.location.line_of("requirements"),
+        )
+    if spec.metric is not None:
+        return _metric_outcome(version, spec)
+    if spec.automatic == "documentation":
+        return _documentation_outcome(ctx.model_of(version), version, spec.title)
+    record = ctx.latest_verification(version.key, check_id)
+    if record is None:
+        return CheckOutcome(
+            ItemState.MISSING,
+            f"{version.key} has no verification of '{spec.title}' ({check_id}); the stage "
+            "requires it before the version may sit there. Perform the check and add a "
+            f"record under verifications/ with `check: {check_id}` and the version's "
+            f"digest as subject ({ctx.digests.get(version.key, '')}).",
+            Code.MISSING_CHECK,
+            file=version.location.file,
+            line=version.location.line,
+        )
+    files = (record.location.file,)
+    where = dict(records=files, file=record.location.file)
+    if record.status == "failed":
+        return CheckOutcome(
+            ItemState.FAILED,
+            f"The latest result of '{spec.title}' ({record.date.isoformat()}) is failed"
+            + (f": {record.summary.strip()}" if record.summary.strip() else "")
+            + ". Fix the version and record a passing check.",
+            Code.FAILED_CHECK,
+            line=record.location.line_of("status"),
+            **where,
+        )
+    digest = ctx.digests.get(version.key, "")
+    if record.subject != digest:
+        what = (
+            f"checked {record.subject}, but {version.key} is now {digest}: the version changed since"
+            if record.subject
+            else "has no subject (the digest of the version checked), so nothing shows what was checked"
+        )
+        return CheckOutcome(
+            ItemState.STALE,
+            f"This verification of '{spec.title}' {what}. Re-run the check and record it "
+            f"with subject: {digest}.",
+            Code.STALE_CHECK,
+            line=record.location.line_of("subject"),
+            **where,
+        )
+    date_issue = _date_problem(ctx, record.date, version, "verification")
+    if date_issue:
+        return CheckOutcome(
+            ItemState.INVALID,
+            date_issue,
+            Code.IMPLAUSIBLE_DATE,
+            line=record.location.line_of("date"),
+            **where,
+        )
+    if record.status == "waived":
+        problem = _waiver_problem(ctx, record)
+        if problem:
+            return CheckOutcome(
+                ItemState.INVALID,
+                problem,
+                Code.INVALID_WAIVER,
+                line=record.location.line_of("waiver"),
+                **where,
+            )
+        assert record.waiver is not None
+        return CheckOutcome(
+            ItemState.WAIVED,
+            f"Waived by {_who(ctx, record.waiver.approved_by)} until "
+            f"{record.waiver.expires.isoformat() if record.waiver.expires else '?'}: "
+            f"{record.waiver.reason.strip()}",
+            records=files,
+        )
+    return CheckOutcome(
+        ItemState.MET,
+        f"Passed on {record.date.isoformat()}, performed by {record.performed_by}.",
+        records=files,
+    )
+
+
+def _check_findings(ctx: Context, code: str) -> Iterable[Finding]:
+    for version in ctx.versions():
+        for stage in ctx.policy.stages if ctx.policy else ():
+            for check_id in ctx.requirements(version, stage).checks:
+                outcome = assess_check(ctx, version, check_id)
+                if outcome.code == code:
+                    yield Finding(
+                        code,
+                        _severity(ctx, version, stage),
+                        version.key,
+                        f"[{stage}] {outcome.detail}",
+                        outcome.file,
+                        outcome.line,
+                    )
+
+
+# -- the rules, one per finding code ---------------------------------------------------------
+
+
+def rule_history_unavailable(ctx: Context) -> Iterable[Finding]:
+    """``history-unavailable``: provenance cannot be checked.
+
+    Passes on the history layer's problems (not a repository, no ``git``, a shallow
+    clone...). While history is unavailable the per-sign-off provenance rules
+    (``unverified-signoff``, the commit-date part of ``implausible-date``) are not
+    evaluated: this one error says why, instead of one per sign-off. Also an error when
+    the policy requires signed commits but signatures were not read in this run.
+    """
+    yield from ctx.history.problems
+    if not ctx.history.available and not ctx.history.problems:
+        yield error(
+            Code.HISTORY_UNAVAILABLE,
+            ctx.registry.records_dir,
+            "The Git history of the records could not be read, so who added each sign-off "
+            "cannot be checked. Run the gate in a full clone of the repository.",
+        )
+    requires = bool(ctx.policy and ctx.policy.rules.require_signed_commits)
+    if requires and ctx.history.available and not ctx.history.signatures_checked:
+        yield error(
+            Code.HISTORY_UNAVAILABLE,
+            ctx.registry.records_dir,
+            "The policy requires signed sign-off commits, but commit signatures were not "
+            "read in this run, so no sign-off can be shown to be signed. Run the gate with "
+            "signature checking (the default when require_signed_commits is true).",
+        )
+
+
+def rule_role_not_held(ctx: Context) -> Iterable[Finding]:
+    """``role-not-held``: the approver does not hold the role signed for.
+
+    Judged against people.yaml of the judging side (the base's when a base ref is
+    given, so a pull request cannot grant itself a role). Applies to approvals and
+    rejections; such a sign-off fills no slot and blocks nothing.
+    """
+    return _per_signoff(ctx, Code.ROLE_NOT_HELD, role_problem, "role")
+
+
+def rule_unverified_signoff(ctx: Context) -> Iterable[Finding]:
+    """``unverified-signoff``: the record's Git provenance does not show the approver gave it.
+
+    Flagged when the sign-off file is untracked, staged or modified (not committed as
+    it is); when ``signoff_author_must_match`` and the commit that added it is not
+    authored by one of the approver's emails, or a later commit changed it authored by
+    anyone else; when ``require_signed_commits`` and the adding commit (or a later
+    edit) lacks a good signature by one of the approver's ``signing_keys`` (GPG ids
+    match by case-insensitive suffix, SSH ``SHA256:`` fingerprints exactly). Not
+    evaluated while history is unavailable (see ``history-unavailable``).
+    """
+    return _per_signoff(ctx, Code.UNVERIFIED_SIGNOFF, provenance_problem, "approver")
+
+
+def rule_separation_of_duties(ctx: Context) -> Iterable[Finding]:
+    """``separation-of-duties``: an approval by the version's author or the model's owner.
+
+    Only with ``separation_of_duties: true``. Rejections are not affected. The check
+    compares the declared ``author`` and ``owner``; Git authors of commits that
+    changed the model file are not compared, because the history pass does not tell
+    a content change of this version from a stage-only change.
+    """
+    return _per_signoff(ctx, Code.SEPARATION_OF_DUTIES, separation_problem, "approver")
+
+
+def rule_stale_signoff(ctx: Context) -> Iterable[Finding]:
+    """``stale-signoff``: an approval's ``subject`` is absent or differs from the version's digest.
+
+    The digest covers the version entry without ``stage`` plus the content digests of
+    its datasets (SPEC §5), so a promotion keeps approvals valid and a change of
+    artifact, metrics, experiment or data invalidates them.
+    """
+    return _per_signoff(ctx, Code.STALE_SIGNOFF, stale_problem, "subject")
+
+
+def rule_expired_signoff(ctx: Context) -> Iterable[Finding]:
+    """``expired-signoff``: an approval dated more than ``signoff_max_age_days`` before as-of."""
+    return _per_signoff(ctx, Code.EXPIRED_SIGNOFF, expiry_problem, "date")
+
+
+def rule_implausible_date(ctx: Context) -> Iterable[Finding]:
+    """``implausible-date``: a sign-off or verification dated after as-of, or before its version.
+
+    "Before its version" means before the version's ``created`` date, or before the
+    author date of the commit that added the model file (an approximation of the
+    commit that added the version: the history pass does not read file contents).
+    Verifications are judged when they are the latest result of a required check.
+    """
+    yield from _per_signoff(ctx, Code.IMPLAUSIBLE_DATE, date_problem, "date")
+    yield from _check_findings(ctx, Code.IMPLAUSIBLE_DATE)
+
+
+def rule_missing_check(ctx: Context) -> Iterable[Finding]:
+    """``missing-check``: a required check has no verification record.
+
+    Requirements are cumulative along the stage order: a production version needs
+    staging's checks too. Risk-tier overrides add checks.
+    """
+    return _check_findings(ctx, Code.MISSING_CHECK)
+
+
+def rule_failed_check(ctx: Context) -> Iterable[Finding]:
+    """``failed-check``: the latest result is failed, or an automatic check fails.
+
+    The latest result is the newest by date, then by commit order. A ``metric`` check
+    fails when the version lacks the metric or it lies outside ``min``/``max``
+    (inclusive). ``automatic: documentation`` asks the model card for: every tier
+    ``description`` and ``intended_use``; medium adds ``limitations`` and
+    ``out_of_scope_use``; high adds ``ethical_considerations`` and at least one dataset
+    (on the model or the version). An unknown tier is judged as high.
+    """
+    return _check_findings(ctx, Code.FAILED_CHECK)
+
+
+def rule_stale_check(ctx: Context) -> Iterable[Finding]:
+    """``stale-check``: the latest verification's ``subject`` is absent or differs from the digest."""
+    return _check_findings(ctx, Code.STALE_CHECK)
+
+
+def rule_invalid_waiver(ctx: Context) -> Iterable[Finding]:
+    """``invalid-waiver``: a waived check whose waiver does not hold.
+
+    Valid only when ``approved_by`` holds one of ``rules.waiver_roles``, ``reason`` is
+    not empty, and ``expires`` is given and not before the as-of date.
+    """
+    return _check_findings(ctx, Code.INVALID_WAIVER)
+
+
+def rule_missing_signoff(ctx: Context) -> Iterable[Finding]:
+    """``missing-signoff``: fewer valid approvals than a required role needs.
+
+    An approval counts when it is the approver's standing (latest) decision, and no
+    sign-off rule (role, provenance, separation, digest, age, date) rejects it. With
+    ``distinct_approvers`` one person fills one slot even when holding two roles.
+    Risk-tier overrides replace a role's count.
+    """
+    for version in ctx.versions():
+        for stage in ctx.policy.stages if ctx.policy else ():
+            if not ctx.is_required(version, stage):
+                continue  # pending promotion: shown in the checklist, fails nothing
+            for fill in stage_fills(ctx, version, stage):
+                if fill.missing:
+                    yield _version_finding(
+                        Code.MISSING_SIGNOFF,
+                        Severity.ERROR,
+                        version,
+                        _missing_signoff_message(ctx, version, stage, fill),
+                    )
+
+
+def _missing_signoff_message(
+    ctx: Context, version: ModelVersion, stage: str, fill: SlotFill
+) -> str:
+    req = fill.requirement
+    have = len(fill.approvals)
+    parts = [
+        f"[{stage}] {version.key} has {have} of {req.count} valid approval"
+        f"{'s' if req.count != 1 else ''} by '{req.role}'; it may not sit in {version.stage} "
+        "without them."
+    ]
+    if fill.invalid:
+        names = ", ".join(f"{s.approver} ({code})" for s, code, _ in fill.invalid)
+        parts.append(f"Not counted: {names}.")
+    if fill.unused:
+        names = ", ".join(s.approver for s in fill.unused)
+        parts.append(
+            f"{names} already fill{'s' if len(fill.unused) == 1 else ''} another slot of this "
+            "stage (distinct_approvers: one person, one slot)."
+        )
+    parts.append("A holder of the role runs " + signoff_command(version.key, stage, req.role) + ".")
+    return " ".join(parts)
+
+
+def rule_rejected(ctx: Context) -> Iterable[Finding]:
+    """``rejected``: a standing rejection by a person holding a required role.
+
+    The approver's latest decision for the version, stage and role is ``rejected``;
+    approvals by others do not lift it, only the same approver's later approval does.
+    A rejection blocks whatever its digest (it is withdrawn, not outdated).
+    """
+    for version in ctx.versions():
+        for stage in ctx.policy.stages if ctx.policy else ():
+            if not ctx.is_required(version, stage):
+                continue
+            for fill in stage_fills(ctx, version, stage):
+                for rejection in fill.rejections:
+                    reason = f": {rejection.comment.strip()}" if rejection.comment.strip() else ""
+                    yield _signoff_finding(
+                        ctx,
+                        Code.REJECTED,
+                        rejection,
+                        f"[{stage}] {_who(ctx, rejection.approver)} rejected {version.key} as "
+                        f"'{rejection.role}' on {rejection.date.isoformat()}{reason}. A standing "
+                        "rejection blocks the stage whatever others approved. Address it, then "
+                        "the same person records an approval: "
+                        + signoff_command(version.key, stage, rejection.role)
+                        + ".",
+                        "decision",
+                    )
+
+
+def rule_review_overdue(ctx: Context) -> Iterable[Finding]:
+    """``review-overdue``: a version in the last stage without a recent approval.
+
+    When a version in the policy's last stage has approvals for that stage that are
+    valid apart from their age, but the newest is older than ``review_interval_days``
+    before as-of. (A version with no approval at all gets ``missing-signoff``.)
+    """
+    if ctx.policy is None or not ctx.policy.stages:
+        return
+    days = ctx.policy.rules.review_interval_days
+    limit = ctx.age_limit(days)
+    if limit is None:
+        return
+    last = ctx.policy.stages[-1]
+    for version in ctx.versions():
+        if version.stage != last:
+            continue
+        dated = [
+            s.date
+            for s in ctx.signoffs_for(version.key, last)
+            if s.decision == "approved"
+            and all(code == Code.EXPIRED_SIGNOFF for code, _ in signoff_problems(ctx, s))
+        ]
+        if dated and max(dated) < limit:
+            yield _version_finding(
+                Code.REVIEW_OVERDUE,
+                Severity.ERROR,
+                version,
+                f"{version.key} is in {last}, but its newest {last} approval is from "
+                f"{max(dated).isoformat()}, more than {days} days before "
+                f"{ctx.as_of.isoformat()} (review_interval_days); a model in use must be "
+                "reviewed periodically. Review it and sign off again.",
+            )
+
+
+def _canonical(value: Any) -> Any:
+    """A JSON-ready form of a record, without locations (moving lines changes nothing)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _canonical(getattr(value, f.name))
+            for f in fields(value)
+            if f.name != "location"
+        }
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def policy_digest(policy: Any, people: Mapping[str, Person]) -> str:
+    """``sha256:`` digest of a policy and its people: what a policy-change sign-off approves."""
+    canonical = {"policy": _canonical(policy), "people": _canonical(dict(people))}
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def rule_policy_changed(ctx: Context) -> Iterable[Finding]:
+    """``policy-changed``: with a base ref, people.yaml or policy.yaml differ from the base.
+
+    The whole evaluation then uses the base's policy and people (the trusted side);
+    the new ones apply once merged. The change is an error unless it carries the
+    sign-offs the base's ``rules.policy_change_signoffs`` asks for. Such a sign-off is
+    an ordinary sign-off record with ``model: policy``, ``stage: policy``, ``version``
+    free text (e.g. the PR number) and ``subject`` the digest of the changed
+    policy + people printed in this finding; it must be valid like any sign-off
+    (role held on the base side, committed by the approver, distinct approvers). When
+    the base asks for no such sign-offs the change is an error all the same: a policy
+    change must be approved by someone. A base without a policy (the first policy)
+    yields a warning, and the new policy is used.
+    """
+    base = ctx.base
+    if base is None:
+        return
+    head = ctx.registry
+    changed = []
+    if _canonical(base.policy) != _canonical(head.policy):
+        changed.append(head.policy.location.file if head.policy else "policy.yaml")
+    if _canonical(dict(base.people)) != _canonical(dict(head.people)):
+        files = sorted({p.location.file for p in head.people.values()}) or [
+            f"{head.records_dir}/people.yaml"
+        ]
+        changed.extend(files)
+    if not changed:
+        return
+    where = changed[0]
+    what = " and ".join(changed)
+    if base.policy is None:
+        yield warning(
+            Code.POLICY_CHANGED,
+            what,
+            f"This change introduces {what}; there is no policy on the base to judge it "
+            "with, so the new one is used. Have it reviewed with care.",
+            where,
+            1,
+        )
+        return
+    required = base.policy.rules.policy_change_signoffs
+    digest = ctx.head_policy_digest
+    intro = (
+        f"This change edits {what}: it could grant a role or relax a rule, so it is judged "
+        "with the base's people and policy, and the new ones apply once merged."
+    )
+    if not required:
+        yield error(
+            Code.POLICY_CHANGED,
+            what,
+            f"{intro} The base policy names no approvers of policy changes "
+            "(rules.policy_change_signoffs), so this change cannot pass the gate; have it "
+            "reviewed and merged by the repository's administrators.",
+            where,
+            1,
+        )
+        return
+    signoffs = [
+        s for s in ctx.policy_signoffs() if s.subject == digest and s.decision == "approved"
+    ]
+    fills = fill_slots(ctx, required, _valid_policy_signoffs(ctx, signoffs))
+    missing = [f for f in fills if f.missing]
+    if missing:
+        needs = ", ".join(f"{f.missing} × {f.requirement.role}" for f in missing)
+        yield error(
+            Code.POLICY_CHANGED,
+            what,
+            f"{intro} It lacks the approvals a policy change needs: {needs}. Each approver "
+            "commits a sign-off with `model: policy`, `stage: policy`, `decision: approved`, "
+            f"`subject: {digest}`.",
+            where,
+            1,
+        )
+
+
+def _valid_policy_signoffs(ctx: Context, signoffs: list[SignOff]) -> list[SignOff]:
+    return [s for s in signoffs if not role_problem(ctx, s) and not provenance_problem(ctx, s)]
+
+
+# The one table: finding code -> rule. Records codes (invalid-record, unknown-reference,
+# duplicate-id) come from the records layer and pass through evaluate().
+RULES: dict[str, Rule] = {
+    Code.HISTORY_UNAVAILABLE: rule_history_unavailable,
+    Code.POLICY_CHANGED: rule_policy_changed,
+    Code.MISSING_CHECK: rule_missing_check,
+    Code.FAILED_CHECK: rule_failed_check,
+    Code.STALE_CHECK: rule_stale_check,
+    Code.INVALID_WAIVER: rule_invalid_waiver,
+    Code.MISSING_SIGNOFF: rule_missing_signoff,
+    Code.REJECTED: rule_rejected,
+    Code.STALE_SIGNOFF: rule_stale_signoff,
+    Code.SEPARATION_OF_DUTIES: rule_separation_of_duties,
+    Code.ROLE_NOT_HELD: rule_role_not_held,
+    Code.UNVERIFIED_SIGNOFF: rule_unverified_signoff,
+    Code.EXPIRED_SIGNOFF: rule_expired_signoff,
+    Code.REVIEW_OVERDUE: rule_review_overdue,
+    Code.IMPLAUSIBLE_DATE: rule_implausible_date,
+}
