@@ -126,6 +126,11 @@ class FileHistory:
         """The newest change, if committed."""
         return self.changes[0] if self.changes else None
 
+    @property
+    def is_deleted(self) -> bool:
+        """True when the newest change deleted the file (it is gone at HEAD)."""
+        return bool(self.changes) and self.changes[0].kind == ChangeKind.DELETED
+
 
 @dataclass(frozen=True, slots=True)
 class History:
@@ -142,6 +147,8 @@ class History:
         worktree: the state of each record file that is not clean.
         signatures_checked: whether ``%G?`` was asked for in this pass.
         repo_root: absolute path of the repository work tree, if any.
+        changes_by_commit: every file change of the pass, by commit sha (the
+            audit trail; includes earlier lives of deleted and re-added files).
     """
 
     available: bool
@@ -153,6 +160,7 @@ class History:
     worktree: Mapping[str, WorktreeState] = field(default_factory=dict)
     signatures_checked: bool = False
     repo_root: str | None = None
+    changes_by_commit: Mapping[str, tuple[FileChange, ...]] = field(default_factory=dict)
 
     def file(self, path: str) -> FileHistory | None:
         """The history of the file now at ``path`` (repository-relative), if any."""
