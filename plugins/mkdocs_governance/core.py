@@ -3,18 +3,30 @@
 records -> history -> policy, in that order; nothing here imports MkDocs. The site
 layer renders a [`GovernanceRun`][mkdocs_governance.core.GovernanceRun]; the CLI
 prints its report.
+
+With a base ref (a pull request's target branch), the records are also loaded as they
+were at the base, straight from Git objects (the working tree is not touched), both
+sides are evaluated, the head is judged with the base's ``policy.yaml`` and
+``people.yaml`` (``policy-changed``), and the difference is a
+[`ChangeSet`][mkdocs_governance.policy.changes.ChangeSet].
+
+**Which base.** The base is the *merge base* of the ref and HEAD (``git merge-base REF
+HEAD``), as in GitHub's three-dot pull-request diff: the change shows what the branch
+did since it forked, not the reverse of what landed on the target meanwhile.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .findings import Finding
-from .history import read_history
-from .history.model import History
+from .findings import Code, Finding, error
+from .history import HistoryError, read_history
+from .history.gitcmd import GitRunner
+from .history.model import FileHistory, History
 from .policy import evaluate
+from .policy.changes import ChangeSet, compare
 from .policy.model import GateReport
 from .records import load_registry
 from .records.model import Registry
@@ -30,12 +42,37 @@ class GovernanceRun:
         registry: the loaded records.
         history: the git history of the records folder.
         report: the gate's findings and per-version checklists.
+        changes: with a base ref, what this change does to governance compared with
+            the base (None without a base ref, or when the base could not be read:
+            the report then holds a ``history-unavailable`` finding saying why).
+        base_report: with a base ref, the gate's report on the base.
     """
 
     repo_root: Path
     registry: Registry
     history: History
     report: GateReport
+    changes: ChangeSet | None = None
+    base_report: GateReport | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BaseSide:
+    """The records as they were at the merge base, judged on their own.
+
+    Attributes:
+        ref: the ref the user named.
+        commit: the merge base of ``ref`` and HEAD.
+        registry: the records at ``commit``.
+        history: the history pass restricted to commits reachable from ``commit``.
+        findings: the records layer's findings at ``commit``.
+    """
+
+    ref: str
+    commit: str
+    registry: Registry
+    history: History
+    findings: tuple[Finding, ...]
 
 
 def run_governance(
@@ -44,6 +81,7 @@ def run_governance(
     repo_root: Path | None = None,
     as_of: date | None = None,
     history: History | None = None,
+    base_ref: str | None = None,
 ) -> GovernanceRun:
     """Load the records, read their history and evaluate the policy.
 
@@ -52,6 +90,10 @@ def run_governance(
         repo_root: the repository root; found from ``records_dir`` when omitted.
         as_of: the day date rules are judged on (default: today).
         history: a history already read (the plugin's serve cache), if any.
+        base_ref: a pull request's base (``origin/main``): judge the change against
+            the merge base of this ref and HEAD and put the difference on
+            ``GovernanceRun.changes``. A ref that cannot be read gives a
+            ``history-unavailable`` error finding instead, never an exception.
     """
     records_dir = records_dir.resolve()
     root = (repo_root or _find_repo_root(records_dir)).resolve()
@@ -61,10 +103,139 @@ def run_governance(
         signatures = bool(registry.policy and registry.policy.rules.require_signed_commits)
         history = read_history(root, [registry.records_dir], signatures=signatures)
     findings: list[Finding] = list(loaded.findings)
+    judged_on = as_of or date.today()
+
+    base: BaseSide | None = None
+    if base_ref:
+        try:
+            base = load_base(root, registry.records_dir, base_ref, history)
+        except HistoryError as problem:
+            findings.append(_base_unavailable(base_ref, str(problem)))
+
     report = evaluate(
-        registry, history, as_of=as_of or date.today(), record_findings=findings
+        registry,
+        history,
+        as_of=judged_on,
+        record_findings=findings,
+        base=base.registry if base else None,
     )
-    return GovernanceRun(root, registry, history, report)
+    if base is None:
+        return GovernanceRun(root, registry, history, report)
+
+    base_report = evaluate(
+        base.registry, base.history, as_of=judged_on, record_findings=base.findings
+    )
+    changes = compare(
+        base.registry,
+        registry,
+        base_report=base_report,
+        head_report=report,
+        base_ref=base.ref,
+        base_commit=base.commit,
+        head_commit=history.head,
+    )
+    return GovernanceRun(root, registry, history, report, changes, base_report)
+
+
+def load_base(repo_root: Path, records_dir: str, base_ref: str, history: History) -> BaseSide:
+    """Load the records at the merge base of ``base_ref`` and HEAD, from Git objects.
+
+    Args:
+        repo_root: the repository work tree.
+        records_dir: repository-relative records folder.
+        base_ref: the ref to compare with (branch, remote branch, tag or commit).
+        history: the head's history pass (reused: the base's commits are a subset).
+
+    Raises:
+        HistoryError: no usable history, an unknown ref, or no common ancestor; the
+            message says how to fix it.
+    """
+    # Imported here, not at the top: only a base-ref run needs them.
+    from .history.blobs import read_tree_blobs
+    from .records import load_registry_from_blobs
+
+    if not history.available:
+        reasons = " ".join(f.message for f in history.problems)
+        raise HistoryError(f"the repository's history cannot be read. {reasons}".strip())
+    git = GitRunner(repo_root)
+    commit = _merge_base(git, base_ref)
+    reachable = _git_lines(git, ["rev-list", commit, "--"])
+    blobs = read_tree_blobs(repo_root, commit, records_dir)
+    loaded = load_registry_from_blobs(blobs, records_dir)
+    return BaseSide(
+        ref=base_ref,
+        commit=commit,
+        registry=loaded.registry,
+        history=history_at(history, commit, set(reachable)),
+        findings=tuple(loaded.findings),
+    )
+
+
+def history_at(history: History, commit: str, reachable: set[str]) -> History:
+    """``history`` as it was at ``commit``: only the commits reachable from it.
+
+    Per-file histories keep only those commits' changes and are keyed by the path
+    the file had at ``commit``; there is no working tree at a commit, so no file is
+    uncommitted. Used to judge the base of a pull request with the same history pass
+    as the head (one ``git log``, not two).
+    """
+    files: dict[str, FileHistory] = {}
+    for file_history in history.files.values():
+        kept = tuple(c for c in file_history.changes if c.sha in reachable)
+        if kept:
+            files[kept[0].path] = FileHistory(kept[0].path, kept)
+    return replace(
+        history,
+        head=commit,
+        commits={sha: c for sha, c in history.commits.items() if sha in reachable},
+        order=tuple(sha for sha in history.order if sha in reachable),
+        files=files,
+        worktree={},
+        changes_by_commit={
+            sha: changes for sha, changes in history.changes_by_commit.items() if sha in reachable
+        },
+    )
+
+
+def _merge_base(git: GitRunner, base_ref: str) -> str:
+    if base_ref.startswith("-"):
+        # A ref is never an option: refuse before git reads it as one.
+        raise HistoryError(f"`{base_ref}` is not a ref; name a branch, tag or commit.")
+    resolved = git.run(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{base_ref}^{{commit}}"]
+    )
+    if resolved.status != 0:
+        raise HistoryError(
+            f"the base ref `{base_ref}` does not name a commit in this clone. Fetch it first, "
+            f"e.g. `git fetch origin main:refs/remotes/origin/main` for `origin/main` "
+            f"(GitHub Actions: actions/checkout with `fetch-depth: 0`; GitLab: `GIT_DEPTH: 0` "
+            f"and a fetch of the target branch)."
+        )
+    (sha,) = resolved.stdout.decode().split()
+    base = git.run(["merge-base", sha, "HEAD"])
+    if base.status != 0 or not base.stdout.strip():
+        raise HistoryError(
+            f"`{base_ref}` and HEAD have no common ancestor, so there is no pull-request "
+            f"diff to show. Compare with the branch this one was created from, and make "
+            f"sure the clone has full history (`git fetch --unshallow`)."
+        )
+    return base.stdout.decode().split()[0]
+
+
+def _git_lines(git: GitRunner, args: list[str]) -> list[str]:
+    result = git.run(args)
+    if result.status != 0:
+        raise HistoryError(f"git {args[0]} failed: {result.stderr.strip()}")
+    return result.stdout.decode().split()
+
+
+def _base_unavailable(base_ref: str, reason: str) -> Finding:
+    return error(
+        Code.HISTORY_UNAVAILABLE,
+        base_ref,
+        f"Cannot compare with the base ref `{base_ref}`: {reason} Without the base, a change "
+        f"to policy.yaml or people.yaml cannot be judged with the trusted rules.",
+    )
 
 
 def _find_repo_root(start: Path) -> Path:
