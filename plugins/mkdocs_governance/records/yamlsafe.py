@@ -1,0 +1,365 @@
+"""The one YAML reader of the project: safe, strict, and line-aware.
+
+Record files are read into a small tree of [`YamlMap`][mkdocs_governance.records.yamlsafe.YamlMap],
+[`YamlSeq`][mkdocs_governance.records.yamlsafe.YamlSeq] and
+[`YamlScalar`][mkdocs_governance.records.yamlsafe.YamlScalar] nodes. Nothing is ever
+constructed: every scalar stays the exact text that was written, with its line, and
+the schema (not YAML 1.1 guessing) decides later whether ``1.10`` is a version string
+or a number and whether ``no`` is text or a boolean.
+
+What is refused, each with the line at fault:
+
+- files larger than [`MAX_FILE_BYTES`][mkdocs_governance.records.yamlsafe.MAX_FILE_BYTES];
+- bytes that are not UTF-8 (a UTF-8 byte-order mark is tolerated);
+- empty files (nothing but blanks and comments);
+- tabs used for indentation (reported when the parser trips on them);
+- duplicate keys (the line of the second one);
+- anchors and aliases (``&a`` / ``*a``): records never need them, and refusing them
+  outright makes a "billion laughs" file fail at its first anchor, before anything is
+  built;
+- explicit tags (``!!python/object``, ``!!binary``, ``!custom``): no record needs one;
+- keys that are not plain text (a list or a mapping used as a key);
+- more than one YAML document in a file.
+
+Markdown records carry their fields in YAML front matter: a first line ``---``, the
+YAML, and a closing ``---`` (or ``...``) line. CRLF line endings are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Record files above this size (1 MiB) are refused before parsing."""
+
+
+class YamlError(Exception):
+    """A record file cannot be read; ``line`` is 1-based (None when not known)."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class YamlScalar:
+    """A scalar exactly as written.
+
+    Attributes:
+        text: the scalar's value after YAML unquoting/unescaping, never typed.
+        line: 1-based line of the scalar.
+        quoted: True for a single- or double-quoted scalar (or a block scalar):
+            such a value is always text, never null.
+    """
+
+    text: str
+    line: int
+    quoted: bool = False
+
+    @property
+    def is_null(self) -> bool:
+        """True for an unquoted empty value, ``~`` or ``null`` (YAML 1.2 core nulls)."""
+        return not self.quoted and self.text in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass(frozen=True, slots=True)
+class YamlSeq:
+    """A sequence; ``line`` is where it starts."""
+
+    items: tuple[YamlNode, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class YamlMap:
+    """A mapping with text keys in written order.
+
+    Attributes:
+        items: key -> value node.
+        key_lines: key -> 1-based line of the key.
+        line: 1-based line where the mapping starts.
+    """
+
+    items: dict[str, YamlNode]
+    key_lines: dict[str, int]
+    line: int = 1
+
+
+YamlNode = YamlScalar | YamlSeq | YamlMap
+
+
+def node_kind(node: YamlNode) -> str:
+    """A word for the node's shape, for messages ("a list", "a mapping", "text")."""
+    if isinstance(node, YamlMap):
+        return "a mapping"
+    if isinstance(node, YamlSeq):
+        return "a list"
+    if node.is_null:
+        return "empty"
+    return f"`{node.text}`"
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatterDocument:
+    """A Markdown record split into its front matter and its body.
+
+    Attributes:
+        data: the front matter mapping (None when the file has no front matter).
+        body: the Markdown after the front matter (newlines normalised to ``\\n``).
+        body_line: the 1-based line where ``body`` starts in the file.
+        had_front_matter: True when the file starts with a ``---`` line.
+    """
+
+    data: YamlMap | None
+    body: str
+    body_line: int
+    had_front_matter: bool = field(default=False)
+
+
+class _RecordLoader(yaml.SafeLoader):
+    """SafeLoader's composer, refusing anchors, aliases and tags as they are met.
+
+    Checking at composition time (event by event) is what keeps an alias bomb cheap:
+    the first ``&anchor`` stops the parse before any node is expanded or built.
+    """
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise YamlError(
+                f"alias `*{event.anchor}` is not allowed in records; write the value out in full",
+                _line_of(event),
+            )
+        if isinstance(event, ScalarEvent | CollectionStartEvent):
+            if event.anchor is not None:
+                raise YamlError(
+                    f"anchor `&{event.anchor}` is not allowed in records; "
+                    "write each value out in full (anchors and aliases are refused so "
+                    "a record cannot expand into something huge)",
+                    _line_of(event),
+                )
+            if event.tag not in (None, "!"):
+                raise YamlError(
+                    f"tag `{event.tag}` is not allowed in records; remove it and write "
+                    "the value as plain text",
+                    _line_of(event),
+                )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def _line_of(event: Any) -> int | None:
+    mark = getattr(event, "start_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def decode_record_bytes(data: bytes) -> str:
+    """Check size and encoding and return the text (BOM removed, newlines kept).
+
+    Raises:
+        YamlError: too large, or not UTF-8 (with the line of the first bad byte).
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlError(
+            f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a "
+            "record; keep long text and data outside the record and link to it",
+            None,
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise YamlError(
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+            line,
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml_text(text: str, *, line_offset: int = 0) -> YamlNode | None:
+    """Parse one YAML document into a line-aware node tree (None when empty).
+
+    Args:
+        text: the YAML text.
+        line_offset: added to every line number (for front matter inside a file).
+
+    Raises:
+        YamlError: a syntax error, duplicate key, anchor, alias, tag, or complex key.
+    """
+    text = text.replace("\r\n", "\n")
+    try:
+        loader = _RecordLoader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except YamlError as exc:
+        raise YamlError(exc.message, _shift(exc.line, line_offset)) from None
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, text, line_offset) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
+        raise YamlError(f"not valid YAML: {exc}", None) from None
+    if root is None:
+        return None
+    return _convert(root, line_offset)
+
+
+def read_yaml_bytes(data: bytes) -> YamlNode:
+    """Decode and parse a whole ``.yaml`` record file.
+
+    Raises:
+        YamlError: see [`decode_record_bytes`][mkdocs_governance.records.yamlsafe.decode_record_bytes]
+            and [`parse_yaml_text`][mkdocs_governance.records.yamlsafe.parse_yaml_text];
+            also for a file with no content.
+    """
+    text = decode_record_bytes(data)
+    node = parse_yaml_text(text)
+    if node is None:
+        raise YamlError("file is empty; write the record's fields, or delete the file", 1)
+    return node
+
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+def read_front_matter_bytes(data: bytes) -> FrontMatterDocument:
+    """Decode a Markdown record and parse its YAML front matter.
+
+    A file that does not start with a ``---`` line has no front matter
+    (``data`` is None); the caller decides whether that is allowed.
+
+    Raises:
+        YamlError: size/encoding problems, an empty file, front matter that is not
+            closed, not YAML, or not a mapping.
+    """
+    text = decode_record_bytes(data).replace("\r\n", "\n")
+    if not text.strip():
+        raise YamlError("file is empty; write the record, or delete the file", 1)
+    lines = text.split("\n")
+    if not _FENCE.match(lines[0]):
+        return FrontMatterDocument(None, text, 1, had_front_matter=False)
+    for index in range(1, len(lines)):
+        if _CLOSE.match(lines[index]):
+            break
+    else:
+        raise YamlError(
+            "front matter opened with `---` on line 1 is never closed; add a `---` line "
+            "after the last field",
+            1,
+        )
+    yaml_text = "\n".join(lines[1:index])
+    node = parse_yaml_text(yaml_text, line_offset=1)
+    if node is None:
+        node = YamlMap({}, {}, 2)
+    if not isinstance(node, YamlMap):
+        raise YamlError(
+            f"front matter is {node_kind(node)}, not a mapping of fields; write "
+            "`field: value` lines between the `---` lines",
+            node.line,
+        )
+    body = "\n".join(lines[index + 1 :])
+    return FrontMatterDocument(node, body, index + 2, had_front_matter=True)
+
+
+def to_plain(node: YamlNode | None) -> Any:
+    """JSON-ready data with YAML 1.2 core typing (used for free-form ``extra``/``params``).
+
+    Unquoted ``true``/``false`` become booleans, ``null``/``~``/empty become None,
+    decimal integers and floats become numbers; everything else (``yes``, ``no``,
+    ``1.10.2``, dates) stays text. Unlike YAML 1.1, ``no`` is never ``False``.
+    """
+    if node is None:
+        return None
+    if isinstance(node, YamlMap):
+        return {key: to_plain(value) for key, value in node.items.items()}
+    if isinstance(node, YamlSeq):
+        return [to_plain(item) for item in node.items]
+    if node.quoted:
+        return node.text
+    if node.is_null:
+        return None
+    if node.text in ("true", "True", "TRUE"):
+        return True
+    if node.text in ("false", "False", "FALSE"):
+        return False
+    if INT_PATTERN.fullmatch(node.text):
+        return int(node.text)
+    if FLOAT_PATTERN.fullmatch(node.text):
+        value = float(node.text)
+        if value == value and value not in (float("inf"), float("-inf")):
+            return value
+    return node.text
+
+
+INT_PATTERN = re.compile(r"[-+]?[0-9]+")
+FLOAT_PATTERN = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
+def _shift(line: int | None, offset: int) -> int | None:
+    return None if line is None else line + offset
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, line_offset: int) -> YamlError:
+    """Turn PyYAML's multi-line error into one sentence with the line at fault."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    # Tabs are the most common cause of "cannot start any token"; name them plainly.
+    if line is not None:
+        lines = text.split("\n")
+        for number in (line - 1, line):
+            raw = lines[number - 1] if 0 < number <= len(lines) else ""
+            indent = raw[: len(raw) - len(raw.lstrip(" \t"))]
+            if "\t" in indent or (number == line and "'\\t'" in str(exc.problem)):
+                return YamlError(
+                    "tab used where YAML expects spaces (indentation); replace the tab with spaces",
+                    number + line_offset,
+                )
+    problem = (exc.problem or exc.context or "not valid YAML").strip()
+    if exc.context and exc.problem and exc.context not in problem:
+        problem = f"{exc.context.strip()}, {problem}"
+    if "expected a single document" in problem:
+        return YamlError(
+            "more than one YAML document (`---`) in a record file; keep one record per file",
+            _shift(line, line_offset),
+        )
+    return YamlError(
+        f"not valid YAML: {problem}; check the quoting and indentation near this line",
+        _shift(line, line_offset),
+    )
+
+
+def _convert(node: Node, line_offset: int) -> YamlNode:
+    line = node.start_mark.line + 1 + line_offset
+    if isinstance(node, ScalarNode):
+        return YamlScalar(str(node.value), line, quoted=node.style is not None)
+    if isinstance(node, SequenceNode):
+        return YamlSeq(tuple(_convert(item, line_offset) for item in node.value), line)
+    if isinstance(node, MappingNode):
+        items: dict[str, YamlNode] = {}
+        key_lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1 + line_offset
+            if not isinstance(key_node, ScalarNode):
+                raise YamlError(
+                    "a key must be plain text, not a list or a mapping; rewrite it as "
+                    "`name: value`",
+                    key_line,
+                )
+            key = str(key_node.value)
+            if key in items:
+                raise YamlError(
+                    f"duplicate key `{key}` (first on line {key_lines[key]}); a key may "
+                    "appear once: remove or merge one of them",
+                    key_line,
+                )
+            items[key] = _convert(value_node, line_offset)
+            key_lines[key] = key_line
+        return YamlMap(items, key_lines, line)
+    raise YamlError(f"unsupported YAML node {type(node).__name__}", line)  # pragma: no cover
