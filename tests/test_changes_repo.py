@@ -1,0 +1,288 @@
+"""Pull-request diffs on real repositories: a base on ``main``, a change on ``pr``.
+
+Each test builds the base with tests/changes_scenario.py, commits the change as the
+people who would make it, and asserts what `run_governance(..., base_ref=...)` and the
+rendered summaries say.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from mkdocs_governance.core import GovernanceRun, run_governance
+from mkdocs_governance.policy.changes import Change, format_markdown
+from tests.changes_scenario import (
+    ADA,
+    LEE,
+    MIA,
+    MODEL,
+    PEOPLE,
+    PRODUCTION_SIGNOFF,
+    RECORDS,
+    STAGING_SIGNOFF,
+    build_base,
+    digest,
+    model_yaml,
+    signoff_yaml,
+)
+from tests.gitrepo import GitRepo
+
+AS_OF = date(2026, 3, 1)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    return build_base(tmp_path / "repo")
+
+
+def diff(repo: GitRepo, base_ref: str = "main") -> GovernanceRun:
+    return run_governance(repo.path / RECORDS, as_of=AS_OF, base_ref=base_ref)
+
+
+def promote_with_signoff(repo: GitRepo) -> None:
+    repo.commit(
+        "Promote credit 1.0 to production",
+        files={MODEL: model_yaml(stage="production")},
+        author=ADA,
+        date="2026-02-10T09:00:00+00:00",
+    )
+    repo.commit(
+        "Sign off credit 1.0 for production",
+        files={PRODUCTION_SIGNOFF: signoff_yaml("production", "mia", "model-risk", digest(repo))},
+        author=MIA,
+        date="2026-02-11T09:00:00+00:00",
+    )
+
+
+def test_base_is_clean_so_every_later_finding_is_the_change_s_doing(repo: GitRepo) -> None:
+    run = diff(repo)
+    assert run.report.findings == ()
+    assert run.changes is not None and run.changes.is_empty
+    assert run.changes.gate_before and run.changes.gate_after
+
+
+def test_promotion_with_complete_signoffs_passes_and_lists_the_new_signoff(repo: GitRepo) -> None:
+    promote_with_signoff(repo)
+    run = diff(repo)
+    changes = run.changes
+    assert changes is not None
+    assert run.report.passed, [f.format_line() for f in run.report.findings]
+    (stage,) = changes.stage_changes
+    assert (stage.key, stage.before, stage.after, stage.direction, stage.blocked) == (
+        "credit@1.0",
+        "staging",
+        "production",
+        "promotion",
+        False,
+    )
+    (signoff,) = changes.signoffs
+    assert (signoff.change, signoff.file, signoff.approver_name, signoff.role) == (
+        Change.ADDED,
+        PRODUCTION_SIGNOFF,
+        "Mia Risk",
+        "model-risk",
+    )
+    assert changes.findings_introduced == () and changes.stale == ()
+    assert changes.base_commit == repo.git("rev-parse", "main").strip()
+    assert changes.head_commit == repo.head()
+
+
+def test_promotion_missing_a_signoff_shows_the_error_it_introduces(repo: GitRepo) -> None:
+    repo.commit(
+        "Promote credit 1.0 to production",
+        files={MODEL: model_yaml(stage="production")},
+        author=ADA,
+        date="2026-02-10T09:00:00+00:00",
+    )
+    changes = diff(repo).changes
+    assert changes is not None
+    assert changes.gate_before is True and changes.gate_after is False
+    (stage,) = changes.stage_changes
+    assert stage.blocked and {f.code for f in stage.errors} == {"missing-signoff"}
+    assert [(f.code, f.subject, f.file) for f in changes.errors_introduced] == [
+        ("missing-signoff", "credit@1.0", MODEL)
+    ]
+    assert "model-risk" in changes.errors_introduced[0].message
+
+
+def test_metric_change_makes_the_staging_approval_stale(repo: GitRepo) -> None:
+    before = digest(repo)
+    repo.commit(
+        "Retrain credit 1.0 on fresh data",
+        files={MODEL: model_yaml(auc=0.83)},
+        author=ADA,
+        date="2026-02-10T09:00:00+00:00",
+    )
+    changes = diff(repo).changes
+    assert changes is not None
+    (stale,) = changes.stale
+    assert (stale.kind, stale.file, stale.key, stale.what, stale.person, stale.role) == (
+        "signoff",
+        STAGING_SIGNOFF,
+        "credit@1.0",
+        "staging",
+        "lee",
+        "ml-lead",
+    )
+    assert stale.base_digest == before != stale.head_digest == digest(repo)
+    (metric,) = changes.metric_changes
+    assert (metric.subject, metric.metric, metric.before, metric.after) == (
+        "credit@1.0",
+        "auc",
+        0.85,
+        0.83,
+    )
+    assert metric.delta == pytest.approx(-0.02)
+    assert "stale-signoff" in {f.code for f in changes.errors_introduced}
+    assert changes.gate_after is False
+
+
+def test_deleted_signoff_is_removed_and_the_version_loses_its_approval(repo: GitRepo) -> None:
+    repo.remove(STAGING_SIGNOFF)
+    repo.commit("Drop the staging sign-off", author=ADA, date="2026-02-10T09:00:00+00:00")
+    changes = diff(repo).changes
+    assert changes is not None
+    assert [(s.change, s.old_file, s.file, s.approver) for s in changes.signoffs] == [
+        (Change.REMOVED, STAGING_SIGNOFF, None, "lee")
+    ]
+    assert [f.code for f in changes.errors_introduced] == ["missing-signoff"]
+
+
+def test_renamed_files_are_renames_not_removals(repo: GitRepo) -> None:
+    moved_model = f"{RECORDS}/models/credit-scoring.yaml"
+    moved_signoff = f"{RECORDS}/signoffs/credit/1.0/staging-lee.yaml"
+    repo.move(MODEL, moved_model)
+    repo.commit("Rename the credit model file", author=ADA, date="2026-02-10T09:00:00+00:00")
+    repo.move(STAGING_SIGNOFF, moved_signoff)
+    repo.commit("Rename my sign-off", author=LEE, date="2026-02-11T09:00:00+00:00")
+    changes = diff(repo).changes
+    assert changes is not None
+    assert [(r.kind, r.id, r.change, r.old_file, r.file) for r in changes.records] == [
+        ("model", "credit", Change.RENAMED, MODEL, moved_model)
+    ]
+    assert [(s.change, s.old_file, s.file) for s in changes.signoffs] == [
+        (Change.RENAMED, STAGING_SIGNOFF, moved_signoff)
+    ]
+    assert all(r.change != Change.REMOVED for r in changes.records)
+    assert changes.stage_changes == () and changes.metric_changes == ()
+
+
+def test_diff_starts_at_the_merge_base_not_at_the_moved_target(repo: GitRepo) -> None:
+    # main moves on after the branch forked: its new experiment is not this PR's removal.
+    repo.git("checkout", "-q", "main")
+    repo.commit(
+        "Experiment on main",
+        files={
+            f"{RECORDS}/experiments/exp-main.yaml": (
+                "id: exp-main\nmodel: credit\ntitle: On main\nauthor: ada\ndate: 2026-02-05\n"
+                "metrics: {auc: 0.9}\noutcome: running\n"
+            )
+        },
+        author=ADA,
+        date="2026-02-05T09:00:00+00:00",
+    )
+    fork_point = repo.git("merge-base", "main", "pr").strip()
+    repo.git("checkout", "-q", "pr")
+    promote_with_signoff(repo)
+    changes = diff(repo).changes
+    assert changes is not None
+    assert changes.base_commit == fork_point != repo.git("rev-parse", "main").strip()
+    assert all(r.kind != "experiment" for r in changes.records)
+
+
+def test_granting_oneself_a_role_is_a_policy_change_judged_with_the_base(repo: GitRepo) -> None:
+    # Ada promotes her own model and makes herself model-risk to approve it.
+    repo.commit(
+        "Ada joins model risk",
+        files={
+            f"{RECORDS}/people.yaml": PEOPLE.replace(
+                "roles: [data-scientist]", "roles: [data-scientist, model-risk]"
+            )
+        },
+        author=ADA,
+        date="2026-02-09T09:00:00+00:00",
+    )
+    run = diff(repo)
+    changes = run.changes
+    assert changes is not None
+    assert changes.policy_changes == (f"{RECORDS}/people.yaml",)
+    assert "policy-changed" in {f.code for f in changes.errors_introduced}
+    assert not run.report.passed
+
+
+def test_unknown_base_ref_is_a_finding_with_the_fetch_fix_not_a_traceback(repo: GitRepo) -> None:
+    run = diff(repo, base_ref="origin/nope")
+    assert run.changes is None
+    (problem,) = [f for f in run.report.findings if f.code == "history-unavailable"]
+    assert problem.is_error and problem.subject == "origin/nope"
+    assert "git fetch" in problem.message and "origin/nope" in problem.message
+
+
+def test_option_like_base_ref_is_refused(repo: GitRepo) -> None:
+    run = diff(repo, base_ref="--output=/tmp/x")
+    assert run.changes is None
+    assert any("not a ref" in f.message for f in run.report.findings)
+
+
+def test_records_outside_git_cannot_be_compared(tmp_path: Path) -> None:
+    plain = tmp_path / "plain" / RECORDS
+    plain.mkdir(parents=True)
+    (plain / "people.yaml").write_text(PEOPLE, encoding="utf-8")
+    run = run_governance(plain, as_of=AS_OF, base_ref="main")
+    assert run.changes is None
+    assert any(f.code == "history-unavailable" and f.subject == "main" for f in run.report.findings)
+
+
+def _sections(markdown: str) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current = "head"
+    for line in markdown.splitlines():
+        if line.startswith("### "):
+            current = re.sub(r" \(\d+\)$", "", line[4:])
+        elif line.strip():
+            sections.setdefault(current, []).append(line)
+    return sections
+
+
+def test_markdown_summary_of_a_blocked_promotion(repo: GitRepo) -> None:
+    repo.commit(
+        "Promote and retrain",
+        files={MODEL: model_yaml(stage="production", auc=0.83)},
+        author=ADA,
+        date="2026-02-10T09:00:00+00:00",
+    )
+    changes = diff(repo).changes
+    assert changes is not None
+    sections = _sections(format_markdown(changes))
+    assert sections["head"][1] == "**Gate: ❌ fail** (was ✅ pass)"
+    table = sections["Stage changes"][2:]
+    assert len(table) == 1 and table[0].startswith("| `credit@1.0` | staging → production | ❌")
+    assert "missing-signoff" in table[0] and "stale-signoff" in table[0]
+    errors = sections["Errors introduced"]
+    assert any(f"`{MODEL}:" in line and "**missing-signoff**" in line for line in errors)
+    assert any("**stale-signoff**" in line for line in errors)
+    assert sections["Made stale by this change"][-1].startswith(
+        "- ⚠️ sign-off `credit@1.0` staging by ml-lead: lee"
+    )
+    assert sections["Metric changes"][-1] == "| `credit@1.0` | auc | 0.85 | 0.83 | -0.02 |"
+
+
+def test_changes_page_links_the_promoted_version_and_the_new_approver(repo: GitRepo) -> None:
+    from mkdocs_governance.site.render import render_site
+
+    promote_with_signoff(repo)
+    run = diff(repo)
+    pages = {p.path: p for p in render_site(run, changes=run.changes)}
+    page = pages["governance/changes.md"].content
+    assert isinstance(page, str)
+    assert "**Gate: ✅ pass** (was ✅ pass at the base)" in page
+    assert "## Stage changes" in page
+    row = next(line for line in page.splitlines() if "staging | production" in line)
+    assert "(models/credit/1.0.md)" in row and "✅ requirements met" in row
+    signoff_row = next(line for line in page.splitlines() if line.startswith("| added |"))
+    assert "Mia Risk" in signoff_row and "model-risk" in signoff_row
+    assert "people.md#person-mia" in signoff_row
