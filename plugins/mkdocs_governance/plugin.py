@@ -1,0 +1,259 @@
+"""The MkDocs adapter: configuration in, generated pages out, the gate at the end.
+
+Thin on purpose: every decision is made by the core
+([`run_governance`][mkdocs_governance.core.run_governance]) and the site layer
+([`render_site`][mkdocs_governance.site.render_site]); this module wires them into
+MkDocs' events, translates errors, and keeps ``mkdocs serve`` alive while records
+are broken.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError, PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .config import GovernanceConfig
+from .core import GovernanceRun, run_governance
+from .findings import Finding, error
+from .history import read_history_cached
+from .history.model import History
+from .site import GeneratedPage, SiteOptions, navigation, render_site
+from .site.safety import sanitize_html
+
+log = get_plugin_logger(__name__)
+
+_ASSETS = ("governance.css", "tablesort.js")
+
+
+class GovernancePlugin(BasePlugin[GovernanceConfig]):
+    """``plugins: [governance]``: the governance wiki and the build gate."""
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.records_dir: Path | None = None
+        self.repo_url: str | None = None
+        self.run: GovernanceRun | None = None
+        self.generated: dict[str, GeneratedPage] = {}
+        self.problem: str | None = None
+        self._signatures = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether we serve: a served site shows failures instead of dying."""
+        if not self.config.enabled:
+            return
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Resolve the records folder and the repository URL; register our assets."""
+        if not self.config.enabled:
+            return None
+        base = Path(config.config_file_path or ".").resolve().parent
+        records_dir = (base / self.config.records_dir).resolve()
+        if not records_dir.is_dir():
+            raise ConfigurationError(
+                f"governance: records_dir: the folder {records_dir} does not exist. Create it "
+                f"(see the getting-started guide) or point records_dir at your records, "
+                f"relative to {base / 'mkdocs.yml'}."
+            )
+        self.records_dir = records_dir
+        self.repo_url = self.config.repo_url or (config.repo_url or "").rstrip("/") or None
+        prefix = self.config.prefix
+        for asset in _ASSETS:
+            target = f"{prefix}/assets/{asset}"
+            extra = config.extra_css if asset.endswith(".css") else config.extra_javascript
+            if target not in [str(item) for item in extra]:
+                extra.append(target)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Run the pipeline and add every generated page, plot and export to the site."""
+        if not self.config.enabled:
+            return None
+        assert self.records_dir is not None
+        self.problem = None
+        try:
+            self.run = self._evaluate()
+            pages = render_site(self.run, self._site_options(config))
+        except Exception as problem:
+            if not self.serving:
+                raise PluginError(
+                    f"governance: could not evaluate the records in {self.records_dir}: "
+                    f"{type(problem).__name__}: {problem}"
+                ) from problem
+            log.error("could not evaluate the records: %s: %s", type(problem).__name__, problem)
+            self.problem = f"{type(problem).__name__}: {problem}"
+            self.run = None
+            pages = [_failure_page(self.config.prefix, self.problem)]
+        self.generated = {}
+        for page in pages:
+            if files.get_file_from_path(page.path) is not None:
+                log.info(
+                    "%s exists in docs_dir; keeping it instead of the generated page", page.path
+                )
+                continue
+            files.append(File.generated(config, page.path, content=page.content))
+            self.generated[page.path] = page
+        for asset in _ASSETS:
+            path = f"{self.config.prefix}/assets/{asset}"
+            content = (
+                resources.files("mkdocs_governance.site").joinpath("assets", asset).read_bytes()
+            )
+            files.append(File.generated(config, path, content=content))
+        self._extend_nav(config, pages)
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Point a generated page's edit button at its record file (or hide it)."""
+        if not self.config.enabled:
+            return None
+        generated = self.generated.get(page.file.src_uri)
+        if generated is not None:
+            page.edit_url = self._edit_url(generated.source)
+        return None
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Clean the HTML of generated pages: record text must not become live markup."""
+        if not self.config.enabled:
+            return None
+        if page.file.src_uri in self.generated:
+            return sanitize_html(html)
+        return None
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        """Rebuild when a record changes (the records folder is outside docs_dir)."""
+        if not self.config.enabled:
+            return None
+        if self.records_dir is not None:
+            server.watch(str(self.records_dir))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The gate: fail the build (``gate: fail``), log (``warn``) or stay quiet (``off``)."""
+        if not self.config.enabled or self.run is None:
+            return
+        errors = self.run.report.errors
+        warnings = [f for f in self.run.report.findings if not f.is_error]
+        for finding in warnings:
+            log.info("%s", finding.format_line())
+        if not errors or self.config.gate == "off":
+            return
+        if self.config.gate == "fail" and not self.serving:
+            raise PluginError(_gate_message(errors))
+        # warn mode, or serving: show every error and keep going.
+        for finding in errors:
+            log.warning("%s", finding.format_line())
+        log.warning(
+            "governance gate: %d error(s)%s",
+            len(errors),
+            " (gate: fail; the build would fail)" if self.config.gate == "fail" else "",
+        )
+
+    # ------------------------------------------------------------ helpers
+
+    def _evaluate(self) -> GovernanceRun:
+        """Run the pipeline; while serving, reuse the history between rebuilds."""
+        assert self.records_dir is not None
+        history: History | None = None
+        if self.serving and self.run is not None:
+            history = read_history_cached(
+                self.run.repo_root,
+                [self.run.registry.records_dir],
+                signatures=self._signatures,
+            )
+        run = self._run_governance(history)
+        policy = run.registry.policy
+        wanted = bool(policy and policy.rules.require_signed_commits)
+        if history is not None and wanted != self._signatures:
+            # The policy switched signature checking on or off: read history afresh.
+            run = self._run_governance(None)
+        self._signatures = wanted
+        return run
+
+    def _run_governance(self, history: History | None) -> GovernanceRun:
+        assert self.records_dir is not None
+        return run_governance(
+            self.records_dir,
+            as_of=self.config.as_of,
+            history=history,
+            base_ref=self.config.base_ref,
+        )
+
+    def _site_options(self, config: MkDocsConfig) -> SiteOptions:
+        base = Path(config.config_file_path or ".").resolve().parent
+        return SiteOptions(
+            prefix=self.config.prefix,
+            repo_url=self.repo_url,
+            branch=self.config.branch,
+            gate=self.config.gate,
+            plot_cache_dir=(base / self.config.cache_dir / "plots"),
+            site_name=config.site_name,
+        )
+
+    def _edit_url(self, source: str | None) -> str | None:
+        if not source or not self.repo_url:
+            return None
+        separator = "/-/" if "gitlab" in self.repo_url.lower() else "/"
+        return f"{self.repo_url}{separator}edit/{self.config.branch}/{source}"
+
+    def _extend_nav(self, config: MkDocsConfig, pages: list[GeneratedPage]) -> None:
+        """Add the wiki to an explicit ``nav`` unless the user placed it themselves."""
+        if config.nav is None:
+            return  # MkDocs builds the nav from the files, generated ones included
+        prefix = self.config.prefix + "/"
+        if _mentions(config.nav, prefix):
+            return
+        config.nav.append({"Governance": navigation(pages, self.config.prefix)})
+
+
+def _mentions(nav: Any, prefix: str) -> bool:
+    """True when any nav entry points into ``prefix``."""
+    if isinstance(nav, str):
+        return nav.startswith(prefix)
+    if isinstance(nav, dict):
+        return any(_mentions(value, prefix) for value in nav.values())
+    if isinstance(nav, list):
+        return any(_mentions(item, prefix) for item in nav)
+    return False
+
+
+def _gate_message(errors: list[Finding]) -> str:
+    """Every error finding, one line each, then the count and the way out."""
+    lines = [finding.format_line() for finding in errors]
+    count = len(errors)
+    lines.append(
+        f"governance gate failed: {count} error{'s' if count != 1 else ''}. Fix the records "
+        "above, or set `gate: warn` in mkdocs.yml to build anyway."
+    )
+    return "\n".join(lines)
+
+
+def _failure_page(prefix: str, problem: str) -> GeneratedPage:
+    """The page served when the records could not be evaluated at all."""
+    finding = error("invalid-record", prefix, problem)
+    text = (
+        "# Governance dashboard\n\n"
+        '!!! danger "The governance records could not be evaluated"\n'
+        f"    {_escape(finding.message)}\n\n"
+        "    Fix the problem and save: the site rebuilds.\n"
+    )
+    return GeneratedPage(f"{prefix}/index.md", text, title="Governance dashboard", affected=True)
+
+
+def _escape(text: str) -> str:
+    from .site.safety import escape_text
+
+    return escape_text(text)

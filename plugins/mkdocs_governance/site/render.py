@@ -1,0 +1,1256 @@
+"""Render a governance run into the wiki's pages: Markdown, SVG plots and JSON.
+
+[`render_site`][mkdocs_governance.site.render.render_site] is the layer's entry
+point. It reads a [`GovernanceRun`][mkdocs_governance.core.GovernanceRun] and
+returns [`GeneratedPage`][mkdocs_governance.site.render.GeneratedPage] objects with
+paths relative to the docs root; it imports no MkDocs, so another engine (or a
+test) can use the same pages.
+
+Every page comes from a Jinja2 template under ``site/templates/``. In those
+templates every ``{{ value }}`` is escaped as plain Markdown text unless it is
+``Markup`` built here (links, sanitised record Markdown, Mermaid
+code), so a forgotten filter fails safe.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from ..findings import Code, Finding, sort_findings
+from ..history.model import Commit, History, WorktreeState
+from ..policy.model import GateReport, ItemState, StageState, VersionAssessment
+from ..records.model import (
+    Decision,
+    Experiment,
+    Model,
+    ModelVersion,
+    Registry,
+    SignOff,
+    Verification,
+)
+from . import safety
+from .plots import PlotCache, PlotSpec, Series
+
+if TYPE_CHECKING:
+    from ..core import GovernanceRun
+
+GATE_MODES = ("fail", "warn", "off")
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("mkdocs_governance.site", "templates"),
+    # Markdown is not HTML: instead of HTML autoescaping, ``finalize`` escapes
+    # every plain value as Markdown text (see ``_finalize``).
+    autoescape=False,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _finalize(value: object) -> object:
+    """Escape every template value that is not already safe Markup."""
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    return safety.escape_text(value)
+
+
+def _url_filter(value: object) -> Markup:
+    """A link target built by this module (forge URL): passed through unescaped."""
+    text = "" if value is None else str(value)
+    return Markup(text) if safety.safe_url(text) == text else Markup("")
+
+
+def _anchor_filter(value: object) -> Markup:
+    """An id for an ``attr_list`` anchor or a CSS class: letters, digits, ``-``, ``_``."""
+    return Markup(re.sub(r"[^A-Za-z0-9_-]", "-", str(value)))
+
+
+_TEMPLATES.finalize = _finalize
+_TEMPLATES.filters["url"] = _url_filter
+_TEMPLATES.filters["anchor"] = _anchor_filter
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOptions:
+    """How the wiki is laid out and linked.
+
+    Attributes:
+        prefix: the folder of the generated pages inside the docs root.
+        repo_url: the repository's web URL (GitHub/GitLab style); enables commit,
+            edit and evidence links.
+        branch: the branch edit and file links point at.
+        gate: ``fail``, ``warn`` or ``off``: how loudly errors are shown.
+        plot_cache_dir: where drawn plots are cached by content hash (None: no cache).
+        site_name: shown in the dashboard's heading.
+    """
+
+    prefix: str = "governance"
+    repo_url: str | None = None
+    branch: str = "main"
+    gate: str = "fail"
+    plot_cache_dir: Path | None = None
+    site_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedPage:
+    """One generated file.
+
+    Attributes:
+        path: POSIX path relative to the docs root (``governance/models/index.md``).
+        content: Markdown/JSON text, or bytes for an image.
+        source: the repository-relative record file the page comes from, if any.
+        title: the page title (for the navigation).
+        affected: True when errors concern this page (it carries the red banner).
+    """
+
+    path: str
+    content: str | bytes
+    source: str | None = None
+    title: str = ""
+    affected: bool = False
+
+    @property
+    def is_markdown(self) -> bool:
+        """True for a page MkDocs renders (as opposed to an asset)."""
+        return self.path.endswith(".md")
+
+
+@dataclass(frozen=True, slots=True)
+class NavEntry:
+    """A navigation item for the generated section: a page or a titled group."""
+
+    title: str
+    path: str | None = None
+    children: tuple[NavEntry, ...] = ()
+
+
+@dataclass(slots=True)
+class _Context:
+    """Everything the renderers share: the run, options, lookups and the page list."""
+
+    run: GovernanceRun
+    registry: Registry
+    history: History
+    report: GateReport
+    repo_root: Path
+    options: SiteOptions
+    plots: PlotCache
+    pages: list[GeneratedPage] = field(default_factory=list)
+    findings_by_file: dict[str, list[Finding]] = field(default_factory=dict)
+    findings_by_subject: dict[str, list[Finding]] = field(default_factory=dict)
+    model_slugs: dict[str, str] = field(default_factory=dict)
+    version_slugs: dict[str, str] = field(default_factory=dict)
+    experiment_slugs: dict[str, str] = field(default_factory=dict)
+    dataset_slugs: dict[str, str] = field(default_factory=dict)
+    decision_slugs: dict[str, str] = field(default_factory=dict)
+    files_by_commit: dict[str, list[str]] = field(default_factory=dict)
+    records_by_file: dict[str, list[str]] = field(default_factory=dict)
+    nav: list[NavEntry] = field(default_factory=list)
+
+
+def render_site(
+    run: GovernanceRun, options: SiteOptions | None = None, *, changes: Any = None
+) -> list[GeneratedPage]:
+    """Render every page of the governance wiki for ``run``.
+
+    Args:
+        run: the evaluated records, history and gate report.
+        options: layout and links (defaults: prefix ``governance``, no repo URL).
+        changes: the pull-request diff against a base ref, if one was computed; it
+            is handed to the ``changes.md.j2`` template as ``changes``.
+
+    Returns:
+        The pages and assets, paths relative to the docs root. The dashboard comes
+        first.
+    """
+    options = options or SiteOptions()
+    if options.gate not in GATE_MODES:
+        raise ValueError(f"gate must be one of {', '.join(GATE_MODES)}, not {options.gate!r}")
+    context = _Context(
+        run=run,
+        registry=run.registry,
+        history=run.history,
+        report=run.report,
+        repo_root=Path(run.repo_root),
+        options=options,
+        plots=PlotCache(options.plot_cache_dir),
+    )
+    _index(context)
+    _render_dashboard(context)
+    _render_models(context)
+    _render_experiments(context)
+    _render_datasets(context)
+    _render_decisions(context)
+    _render_people(context)
+    _render_audit(context)
+    _render_findings(context)
+    changes = changes if changes is not None else getattr(run, "changes", None)
+    if changes is not None:
+        _render_changes(context, changes)
+    _render_json(context)
+    return context.pages
+
+
+def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> list[Any]:
+    """The generated section as an MkDocs ``nav`` value (titles → paths).
+
+    Only pages are listed (assets and JSON are not), grouped by folder, the
+    dashboard first.
+    """
+    top: list[Any] = []
+    groups: dict[str, list[Any]] = {}
+    group_titles = {
+        "models": "Models",
+        "experiments": "Experiments",
+        "datasets": "Datasets",
+        "decisions": "Decisions",
+    }
+    for page in pages:
+        if not page.is_markdown:
+            continue
+        relative = page.path[len(prefix) + 1 :] if prefix else page.path
+        folder = relative.split("/", 1)[0] if "/" in relative else ""
+        entry = {page.title or relative: page.path}
+        if folder in group_titles:
+            groups.setdefault(folder, []).append(entry)
+        else:
+            top.append(entry)
+    nav: list[Any] = top[:1]
+    for folder, title in group_titles.items():
+        if folder in groups:
+            nav.append({title: groups[folder]})
+    nav.extend(top[1:])
+    return nav
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def _slug(value: str, taken: set[str]) -> str:
+    """A file-name-safe, unique slug for an id or a version."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "-", value).strip(".-") or "record"
+    slug, counter = base, 2
+    while slug.lower() in taken:
+        slug, counter = f"{base}-{counter}", counter + 1
+    taken.add(slug.lower())
+    return slug
+
+
+def _index(context: _Context) -> None:
+    """Build the slugs and reverse lookups every renderer uses."""
+    registry = context.registry
+    taken: set[str] = {"index", "compare"}
+    for model_id in sorted(registry.models):
+        context.model_slugs[model_id] = _slug(model_id, taken)
+        version_taken: set[str] = {"index"}
+        for version in registry.models[model_id].versions:
+            context.version_slugs[version.key] = _slug(version.version, version_taken)
+    for mapping, slugs in (
+        (registry.experiments, context.experiment_slugs),
+        (registry.datasets, context.dataset_slugs),
+        (registry.decisions, context.decision_slugs),
+    ):
+        taken = {"index", "compare"}
+        for record_id in sorted(mapping):
+            slugs[record_id] = _slug(record_id, taken)
+    for finding in context.report.findings:
+        if finding.file:
+            context.findings_by_file.setdefault(finding.file, []).append(finding)
+        context.findings_by_subject.setdefault(finding.subject, []).append(finding)
+    for path, file_history in context.history.files.items():
+        for change in file_history.changes:
+            context.files_by_commit.setdefault(change.sha, []).append(path)
+    for record_id, file in _record_files(registry):
+        context.records_by_file.setdefault(file, []).append(record_id)
+
+
+def _record_files(registry: Registry) -> Iterable[tuple[str, str]]:
+    """(label, file) for every record, for the audit trail's "records touched"."""
+    if registry.policy:
+        yield "policy", registry.policy.location.file
+    for person in registry.people.values():
+        yield f"person {person.id}", person.location.file
+    for model in registry.models.values():
+        yield f"model {model.id}", model.location.file
+    for dataset in registry.datasets.values():
+        yield f"dataset {dataset.id}", dataset.location.file
+    for experiment in registry.experiments.values():
+        yield f"experiment {experiment.id}", experiment.location.file
+    for decision in registry.decisions.values():
+        yield f"decision {decision.id}", decision.location.file
+    for signoff in registry.signoffs:
+        yield f"sign-off {signoff.key} {signoff.stage}", signoff.location.file
+    for verification in registry.verifications:
+        yield f"verification {verification.key} {verification.check}", verification.location.file
+
+
+# ---------------------------------------------------------------- paths and links
+
+
+def _page_path(context: _Context, *parts: str) -> str:
+    prefix = context.options.prefix.strip("/")
+    return "/".join(p for p in (prefix, *parts) if p)
+
+
+def _model_page(context: _Context, model_id: str) -> str | None:
+    slug = context.model_slugs.get(model_id)
+    return _page_path(context, "models", slug, "index.md") if slug else None
+
+
+def _version_page(context: _Context, key: str) -> str | None:
+    model_id = key.partition("@")[0]
+    model_slug = context.model_slugs.get(model_id)
+    version_slug = context.version_slugs.get(key)
+    if not model_slug or not version_slug:
+        return None
+    return _page_path(context, "models", model_slug, f"{version_slug}.md")
+
+
+def _record_page(context: _Context, kind: str, record_id: str) -> str | None:
+    slugs = {
+        "experiments": context.experiment_slugs,
+        "datasets": context.dataset_slugs,
+        "decisions": context.decision_slugs,
+    }[kind]
+    slug = slugs.get(record_id)
+    return _page_path(context, kind, f"{slug}.md") if slug else None
+
+
+class _Linker:
+    """Link helpers bound to the page being rendered (links are relative to it)."""
+
+    def __init__(self, context: _Context, current: str):
+        self.context = context
+        self.current = current
+
+    def rel(self, target: str) -> str:
+        """``target`` (docs-relative) relative to the current page, URL-quoted."""
+        relative = posixpath.relpath(target, posixpath.dirname(self.current) or ".")
+        return quote(relative, safe="/#.-_~")
+
+    def page(self, target: str | None, text: object, anchor: str = "") -> Markup:
+        """A link to a generated page, or the escaped text when there is none."""
+        label = safety.escape_text(text)
+        if not target:
+            return Markup(label)
+        return Markup(f"[{label}]({self.rel(target)}{anchor})")
+
+    def model(self, model_id: str, text: object = None) -> Markup:
+        """A link to a model's card (the plain id when the model is unknown)."""
+        model = self.context.registry.models.get(model_id)
+        label = text if text is not None else (model.name if model else model_id)
+        return self.page(_model_page(self.context, model_id), label)
+
+    def version(self, key: str, text: object = None) -> Markup:
+        """A link to a version page."""
+        return self.page(_version_page(self.context, key), text if text is not None else key)
+
+    def experiment(self, experiment_id: str | None) -> Markup:
+        """A link to an experiment page."""
+        if not experiment_id:
+            return Markup("—")
+        return self.page(_record_page(self.context, "experiments", experiment_id), experiment_id)
+
+    def dataset(self, dataset_id: str) -> Markup:
+        """A link to a dataset page."""
+        return self.page(_record_page(self.context, "datasets", dataset_id), dataset_id)
+
+    def decision(self, decision_id: str, text: object = None) -> Markup:
+        """A link to a decision page."""
+        return self.page(
+            _record_page(self.context, "decisions", decision_id),
+            text if text is not None else decision_id,
+        )
+
+    def person(self, person_id: str) -> Markup:
+        """A person's name linked to their entry on the people page."""
+        person = self.context.registry.people.get(person_id)
+        name = person.name if person else person_id
+        anchor = "#person-" + re.sub(r"[^A-Za-z0-9_-]", "-", person_id) if person else ""
+        return self.page(_page_path(self.context, "people.md") if person else None, name, anchor)
+
+    def people(self, person_ids: Iterable[str]) -> Markup:
+        """Several people, comma-separated (an em dash for none)."""
+        links = [self.person(p) for p in person_ids]
+        return Markup(", ".join(links)) if links else Markup("—")
+
+    def audit(self, sha: str | None) -> Markup:
+        """The short sha linked to the commit's entry in the audit trail."""
+        if not sha:
+            return Markup("—")
+        return self.page(
+            _page_path(self.context, "audit.md"), sha[:10], anchor=f"#commit-{sha[:10]}"
+        )
+
+    def commit_url(self, sha: str) -> Markup:
+        """The commit's page on the forge, when ``repo_url`` is set."""
+        url = _forge_url(self.context.options, "commit", sha)
+        return Markup(f"[:octicons-link-external-16: {sha[:10]}]({url})") if url else Markup("")
+
+    def findings_page(self) -> str:
+        """The findings page (docs-relative)."""
+        return _page_path(self.context, "findings.md")
+
+    def evidence(self, value: str) -> Markup:
+        """An evidence reference as a safe link: http(s) URL or a file in the repo.
+
+        Anything else (``javascript:``, paths escaping the repository, missing
+        files) is shown as escaped text, never as a link.
+        """
+        if not value:
+            return Markup("—")
+        url = safety.safe_url(value)
+        if url:
+            return Markup(f"[{safety.escape_text(value)}]({url})")
+        path = safety.repo_path(value, self.context.repo_root)
+        if path is None:
+            return Markup(f"{safety.escape_text(value)} (not a file in the repository)")
+        blob = _forge_url(self.context.options, "blob", path)
+        if blob:
+            return Markup(f"[{safety.escape_text(path)}]({blob})")
+        return Markup(safety.escape_text(path))
+
+    def plot(self, spec: PlotSpec, alt: str) -> Markup:
+        """Draw (or reuse) a plot, add it as an asset and return its image."""
+        data = self.context.plots.svg(spec)
+        target = _page_path(self.context, "assets", "plots", f"{spec.digest()}.svg")
+        if not any(p.path == target for p in self.context.pages):
+            self.context.pages.append(GeneratedPage(target, data))
+        return Markup(f"![{safety.escape_text(alt)}]({self.rel(target)}){{ .governance-plot }}")
+
+
+def _forge_url(options: SiteOptions, kind: str, path: str) -> str | None:
+    """A GitHub/GitLab URL for a commit (``kind="commit"``), a file or its edit page."""
+    if not options.repo_url:
+        return None
+    base = options.repo_url.rstrip("/")
+    if safety.safe_url(base) is None:
+        return None
+    separator = "/-/" if "gitlab" in base.lower() else "/"
+    if kind == "commit":
+        return f"{base}{separator}commit/{quote(path)}"
+    return f"{base}{separator}{kind}/{quote(options.branch)}/{quote(path)}"
+
+
+# ---------------------------------------------------------------- shared page parts
+
+
+@dataclass(frozen=True, slots=True)
+class _Provenance:
+    """The "source" and "last changed" lines of a page about one record file."""
+
+    file: str
+    edit_url: str | None
+    state: str
+    last_commit: Commit | None
+    commits: tuple[Commit, ...]
+
+
+def _provenance(context: _Context, file: str | None) -> _Provenance | None:
+    if not file:
+        return None
+    history = context.history
+    state = history.state(file)
+    file_history = history.file(file)
+    commits = tuple(
+        c
+        for c in (
+            history.commit(change.sha) for change in (file_history.changes if file_history else ())
+        )
+        if c is not None
+    )
+    if not history.available:
+        label = "history unavailable"
+    elif state == WorktreeState.UNTRACKED or (not commits and state == WorktreeState.CLEAN):
+        label = "untracked: not committed yet"
+    elif state != WorktreeState.CLEAN:
+        label = f"uncommitted changes ({state})"
+    else:
+        label = "committed"
+    return _Provenance(
+        file=file,
+        edit_url=_forge_url(context.options, "edit", file),
+        state=label,
+        last_commit=commits[0] if commits else None,
+        commits=commits,
+    )
+
+
+def _emit(
+    context: _Context,
+    path: str,
+    template: str,
+    *,
+    title: str,
+    source: str | None = None,
+    affected: bool = False,
+    **values: Any,
+) -> None:
+    """Render ``template`` to ``path`` with the shared page parts."""
+    link = _Linker(context, path)
+    provenance = _provenance(context, source)
+    text = _TEMPLATES.get_template(template).render(
+        title=title,
+        link=link,
+        ctx=context,
+        registry=context.registry,
+        report=context.report,
+        provenance=provenance,
+        banner=Markup(_banner_for(context, path, affected)),
+        footer=Markup(
+            _TEMPLATES.get_template("_provenance.md.j2").render(p=provenance, link=link)
+            if provenance
+            else ""
+        ),
+        state_badge=_state_badge,
+        md=lambda text: Markup(safety.render_markdown(text or "")),
+        fmt=_format_value,
+        **values,
+    )
+    context.pages.append(GeneratedPage(path, text, source, title, affected))
+
+
+def _banner_for(context: _Context, path: str, affected: bool) -> str:
+    if not affected or not context.report.errors:
+        return ""
+    return _TEMPLATES.get_template("_banner.md.j2").render(
+        gate=context.options.gate,
+        errors=len(context.report.errors),
+        findings_link=Markup(_Linker(context, path).rel(_page_path(context, "findings.md"))),
+    )
+
+
+_BADGES = {
+    ItemState.MET: ("✅", "met"),
+    ItemState.WAIVED: ("🟨", "waived"),
+    ItemState.MISSING: ("❌", "missing"),
+    ItemState.STALE: ("🟧", "stale"),
+    ItemState.FAILED: ("❌", "failed"),
+    ItemState.REJECTED: ("⛔", "rejected"),
+    ItemState.INVALID: ("❌", "invalid"),
+    StageState.MET: ("✅", "met"),
+    StageState.BLOCKED: ("⛔", "blocked"),
+    StageState.PENDING: ("⏳", "pending"),
+}
+
+
+def _state_badge(state: object) -> Markup:
+    """An emoji and a word for a requirement or stage state (never colour alone)."""
+    icon, word = _BADGES.get(state, ("•", str(state)))  # type: ignore[call-overload]
+    css = re.sub(r"[^a-z-]", "", str(word))
+    return Markup(f'{icon} <span class="gov-state gov-{css}">{safety.escape_text(word)}</span>')
+
+
+def _format_value(value: object) -> str:
+    """Numbers short and readable; everything else as text."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping | list | tuple):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+# ---------------------------------------------------------------- version status
+
+
+@dataclass(frozen=True, slots=True)
+class _VersionStatus:
+    """A version's one-line standing, as shown in the matrix and the inventory."""
+
+    version: ModelVersion
+    assessment: VersionAssessment | None
+    blocked: bool
+    codes: tuple[str, ...]
+    pending: str | None
+    approvers: tuple[SignOff, ...]
+
+    @property
+    def word(self) -> str:
+        if self.blocked:
+            return "blocked"
+        if self.assessment is None:
+            return "not assessed"
+        return "approved"
+
+
+def _status(context: _Context, version: ModelVersion) -> _VersionStatus:
+    assessment = context.report.versions.get(version.key)
+    findings = list(assessment.findings) if assessment else []
+    findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
+    errors = [f for f in findings if f.is_error]
+    approvals = tuple(
+        s
+        for s in context.registry.signoffs_for(version.key)
+        if s.decision == "approved" and s.stage in _stages_up_to(context, version.stage)
+    )
+    return _VersionStatus(
+        version=version,
+        assessment=assessment,
+        blocked=bool(errors),
+        codes=tuple(sorted({f.code for f in errors})),
+        pending=assessment.pending_stage if assessment else None,
+        approvers=approvals,
+    )
+
+
+def _stages_up_to(context: _Context, stage: str) -> tuple[str, ...]:
+    policy = context.registry.policy
+    return policy.stages_up_to(stage) if policy else (stage,)
+
+
+def _stages(context: _Context) -> tuple[str, ...]:
+    policy = context.registry.policy
+    if policy:
+        return policy.stages
+    seen: list[str] = []
+    for version in context.registry.versions():
+        if version.stage not in seen:
+            seen.append(version.stage)
+    return tuple(seen)
+
+
+def _last_stage(context: _Context) -> str | None:
+    stages = _stages(context)
+    return stages[-1] if stages else None
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _render_dashboard(context: _Context) -> None:
+    registry, report = context.registry, context.report
+    stages = _stages(context)
+    last = _last_stage(context)
+    matrix = []
+    production = []
+    pending = []
+    for model_id in sorted(registry.models):
+        model = registry.models[model_id]
+        statuses = [_status(context, v) for v in model.versions]
+        cells = {stage: [s for s in statuses if s.version.stage == stage] for stage in stages}
+        pending_cells: dict[str, list[_VersionStatus]] = defaultdict(list)
+        for status in statuses:
+            if status.pending and not status.blocked:
+                pending_cells[status.pending].append(status)
+                pending.append(status)
+        matrix.append((model, cells, pending_cells))
+        production += [s for s in statuses if s.version.stage == last]
+    counts = {
+        "models": len(registry.models),
+        "versions": len(registry.versions()),
+        "experiments": len(registry.experiments),
+        "datasets": len(registry.datasets),
+        "decisions": len(registry.decisions),
+        "sign-offs": len(registry.signoffs),
+        "verifications": len(registry.verifications),
+    }
+    by_code = Counter((f.code, str(f.severity)) for f in report.findings)
+    recent = [context.history.commit(sha) for sha in context.history.order[:10]]
+    _emit(
+        context,
+        _page_path(context, "index.md"),
+        "dashboard.md.j2",
+        title="Governance dashboard",
+        affected=True,
+        stages=stages,
+        matrix=matrix,
+        production=production,
+        pending=pending,
+        counts=counts,
+        by_code=sorted(by_code.items()),
+        recent=[c for c in recent if c is not None],
+        files_by_commit=context.files_by_commit,
+        evidence=lambda key: context.registry.verifications_for(key),
+        last_stage=last,
+    )
+    context.nav.append(NavEntry("Dashboard", _page_path(context, "index.md")))
+
+
+def _render_models(context: _Context) -> None:
+    registry = context.registry
+    rows = []
+    for model_id in sorted(registry.models):
+        model = registry.models[model_id]
+        statuses = [_status(context, v) for v in model.versions]
+        in_production = [s for s in statuses if s.version.stage == _last_stage(context)]
+        provenance = _provenance(context, model.location.file)
+        rows.append((model, statuses, in_production, provenance))
+    _emit(
+        context,
+        _page_path(context, "models", "index.md"),
+        "models.md.j2",
+        title="Model inventory",
+        rows=rows,
+        last_stage=_last_stage(context),
+    )
+    for model_id in sorted(registry.models):
+        _render_model(context, registry.models[model_id])
+
+
+def _model_affected(context: _Context, model: Model) -> bool:
+    if any(f.is_error for f in context.findings_by_file.get(model.location.file, [])):
+        return True
+    return any(_status(context, v).blocked for v in model.versions)
+
+
+def _render_model(context: _Context, model: Model) -> None:
+    registry = context.registry
+    path = _model_page(context, model.id)
+    assert path is not None
+    link = _Linker(context, path)
+    statuses = [_status(context, v) for v in model.versions]
+    experiments = sorted(
+        (e for e in registry.experiments.values() if e.model == model.id),
+        key=lambda e: (e.date, e.id),
+    )
+    decisions = sorted(
+        (d for d in registry.decisions.values() if model.id in d.models), key=lambda d: d.id
+    )
+    plots = []
+    metric_names = sorted({name for v in model.versions for name in v.metrics})
+    for name in metric_names:
+        points = tuple(
+            (v.version, float(v.metrics[name])) for v in model.versions if name in v.metrics
+        )
+        if points:
+            spec = PlotSpec("line", f"{model.name}: {name} by version", "version", name,
+                            (Series(name, points),))  # fmt: skip
+            plots.append(link.plot(spec, f"{name} across versions of {model.name}"))
+    card_fields = [
+        ("Description", model.description),
+        ("Intended use", model.intended_use),
+        ("Out-of-scope use", model.out_of_scope_use),
+        ("Limitations", model.limitations),
+        ("Ethical considerations", model.ethical_considerations),
+    ]
+    _emit(
+        context,
+        path,
+        "model.md.j2",
+        title=model.name or model.id,
+        source=model.location.file,
+        affected=_model_affected(context, model),
+        model=model,
+        statuses=statuses,
+        experiments=experiments,
+        decisions=decisions,
+        plots=plots,
+        card_fields=card_fields,
+        lineage=Markup(_lineage(context, model, experiments, decisions)),
+        owner_findings=context.findings_by_file.get(model.location.file, []),
+        comparison=_page_path(
+            context, "experiments", "compare", f"{context.model_slugs[model.id]}.md"
+        )
+        if experiments
+        else None,
+    )
+    for version in model.versions:
+        _render_version(context, model, version)
+
+
+def _lineage(
+    context: _Context,
+    model: Model,
+    experiments: Sequence[Experiment],
+    decisions: Sequence[Decision],
+) -> str:
+    """A Mermaid ``flowchart LR``: datasets → experiments → versions → decisions."""
+    lines = ["flowchart LR"]
+    declared: set[str] = set()
+
+    def node(kind: str, record_id: str, label: str, shape: str = "[{}]") -> str:
+        node_id = safety.mermaid_id(kind, record_id)
+        if node_id not in declared:
+            declared.add(node_id)
+            lines.append(f"    {node_id}{shape.format(safety.mermaid_label(label))}")
+        return node_id
+
+    edges: list[str] = []
+    experiment_ids = {e.id for e in experiments}
+    for experiment in experiments:
+        target = node("e", experiment.id, f"experiment {experiment.id}", "([{}])")
+        for dataset_id in experiment.datasets:
+            edges.append(f"{node('d', dataset_id, f'dataset {dataset_id}', '[({})]')} --> {target}")
+    for version in model.versions:
+        target = node("v", version.version, f"{model.id} {version.version} ({version.stage})")
+        if version.experiment:
+            source = node("e", version.experiment, f"experiment {version.experiment}", "([{}])")
+            edges.append(f"{source} --> {target}")
+        for dataset_id in version.datasets:
+            experiment = context.registry.experiments.get(version.experiment or "")
+            if (
+                version.experiment in experiment_ids
+                and experiment
+                and dataset_id in experiment.datasets
+            ):
+                continue  # already drawn through the experiment
+            edges.append(f"{node('d', dataset_id, f'dataset {dataset_id}', '[({})]')} --> {target}")
+    if not model.versions:
+        for dataset_id in model.datasets:
+            node("d", dataset_id, f"dataset {dataset_id}", "[({})]")
+    for decision in decisions:
+        target = node("adr", decision.id, f"{decision.id} ({decision.status})", "{{{{{}}}}}")
+        # A decision hangs off the newest version that existed on its date.
+        anchor = None
+        for version in model.versions:
+            if decision.date is None or version.created <= decision.date:
+                anchor = version
+        anchor = anchor or (model.versions[0] if model.versions else None)
+        if anchor:
+            edges.append(f"{safety.mermaid_id('v', anchor.version)} -.-> {target}")
+    lines.extend(f"    {edge}" for edge in dict.fromkeys(edges))
+    return "\n".join(lines)
+
+
+def _render_version(context: _Context, model: Model, version: ModelVersion) -> None:
+    registry = context.registry
+    path = _version_page(context, version.key)
+    assert path is not None
+    status = _status(context, version)
+    assessment = status.assessment
+    digest = assessment.digest if assessment else ""
+    signoffs = []
+    for signoff in registry.signoffs_for(version.key):
+        signoffs.append(_signoff_view(context, signoff, digest, model))
+    verifications = []
+    for verification in registry.verifications_for(version.key):
+        verifications.append(_verification_view(context, verification, digest))
+    findings = list(assessment.findings) if assessment else []
+    findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
+    _emit(
+        context,
+        path,
+        "version.md.j2",
+        title=f"{model.name or model.id} {version.version}",
+        source=model.location.file,
+        affected=status.blocked,
+        model=model,
+        version=version,
+        status=status,
+        assessment=assessment,
+        signoffs=signoffs,
+        verifications=verifications,
+        findings=sort_findings(findings),
+        check_titles={c.id: c.title for c in registry.policy.checks.values()}
+        if registry.policy
+        else {},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _SignoffView:
+    signoff: SignOff
+    commit: Commit | None
+    signature: str
+    stale: bool
+    changed_since: tuple[Commit, ...]
+    findings: tuple[Finding, ...]
+    state: str
+
+
+def _signoff_view(context: _Context, signoff: SignOff, digest: str, model: Model) -> _SignoffView:
+    history = context.history
+    file_history = history.file(signoff.location.file)
+    created = file_history.created_by if file_history else None
+    commit = history.commit(created.sha) if created else None
+    if commit is None:
+        signature = "not committed" if history.available else "history unavailable"
+    elif commit.signature is None or not history.signatures_checked:
+        signature = "not checked"
+    elif commit.signature.is_good:
+        signature = f"good ({commit.signature.signer or commit.signature.key})"
+    else:
+        signature = f"{commit.signature.status.name.lower().replace('_', ' ')}"
+    stale = bool(digest) and signoff.subject != digest
+    changed_since: tuple[Commit, ...] = ()
+    if stale and commit is not None:
+        # The model file's commits after the sign-off's commit: what changed since.
+        model_history = history.file(model.location.file)
+        newer = []
+        for change in model_history.changes if model_history else ():
+            candidate = history.commit(change.sha)
+            if candidate and candidate.author_date > commit.author_date:
+                newer.append(candidate)
+        changed_since = tuple(newer)
+    findings = tuple(context.findings_by_file.get(signoff.location.file, []))
+    errors = [f for f in findings if f.is_error]
+    state = "invalid: " + ", ".join(sorted({f.code for f in errors})) if errors else "valid"
+    return _SignoffView(signoff, commit, signature, stale, changed_since, findings, state)
+
+
+@dataclass(frozen=True, slots=True)
+class _VerificationView:
+    verification: Verification
+    commit: Commit | None
+    stale: bool
+    findings: tuple[Finding, ...]
+
+
+def _verification_view(
+    context: _Context, verification: Verification, digest: str
+) -> _VerificationView:
+    history = context.history
+    file_history = history.file(verification.location.file)
+    created = file_history.created_by if file_history else None
+    commit = history.commit(created.sha) if created else None
+    stale = bool(digest) and verification.subject != digest
+    findings = tuple(context.findings_by_file.get(verification.location.file, []))
+    return _VerificationView(verification, commit, stale, findings)
+
+
+def _render_experiments(context: _Context) -> None:
+    registry = context.registry
+    experiments = sorted(registry.experiments.values(), key=lambda e: (e.model, e.date, e.id))
+    by_model: dict[str, list[Experiment]] = defaultdict(list)
+    for experiment in experiments:
+        by_model[experiment.model].append(experiment)
+    _emit(
+        context,
+        _page_path(context, "experiments", "index.md"),
+        "experiments.md.j2",
+        title="Experiments",
+        by_model=sorted(by_model.items()),
+        comparison=lambda model_id: (
+            _page_path(context, "experiments", "compare", f"{context.model_slugs[model_id]}.md")
+            if model_id in context.model_slugs
+            else None
+        ),
+    )
+    for experiment in experiments:
+        path = _record_page(context, "experiments", experiment.id)
+        assert path is not None
+        link = _Linker(context, path)
+        plot = None
+        if experiment.metric_history:
+            series = tuple(
+                Series(name, tuple((float(step), float(value)) for step, value in points))
+                for name, points in sorted(experiment.metric_history.items())
+                if points
+            )
+            if series:
+                spec = PlotSpec(
+                    "line", f"{experiment.id}: metric history", "step", "metric value", series
+                )
+                plot = link.plot(spec, f"metric history of {experiment.id}")
+        _emit(
+            context,
+            path,
+            "experiment.md.j2",
+            title=experiment.title or experiment.id,
+            source=experiment.location.file,
+            affected=_file_has_errors(context, experiment.location.file),
+            experiment=experiment,
+            plot=plot,
+            versions=[v for v in registry.versions() if v.experiment == experiment.id],
+        )
+    for model_id, model_experiments in sorted(by_model.items()):
+        if model_id in context.model_slugs:
+            _render_comparison(context, model_id, model_experiments)
+
+
+def _comparison_metric(context: _Context, experiments: Sequence[Experiment]) -> str | None:
+    """The metric to plot: the policy's automatic metric if the experiments have it,
+    else the metric most experiments report."""
+    names = Counter(name for e in experiments for name in e.metrics)
+    policy = context.registry.policy
+    if policy:
+        for check in policy.checks.values():
+            if check.metric and check.metric in names:
+                return check.metric
+    return names.most_common(1)[0][0] if names else None
+
+
+def _render_comparison(context: _Context, model_id: str, experiments: Sequence[Experiment]) -> None:
+    import pandas as pd
+
+    path = _page_path(context, "experiments", "compare", f"{context.model_slugs[model_id]}.md")
+    link = _Linker(context, path)
+    frame = pd.DataFrame(
+        [
+            {
+                ("", "experiment"): e.id,
+                ("", "date"): e.date.isoformat(),
+                ("", "outcome"): e.outcome,
+                **{("param", k): _format_value(v) for k, v in e.params.items()},
+                **{("metric", k): v for k, v in e.metrics.items()},
+            }
+            for e in experiments
+        ]
+    )
+    frame.columns = pd.MultiIndex.from_tuples(frame.columns)
+    metric = _comparison_metric(context, experiments)
+    plot = None
+    if metric is not None and ("metric", metric) in frame.columns:
+        frame = frame.sort_values(("metric", metric), ascending=False, na_position="last")
+        values = frame[[("", "experiment"), ("metric", metric)]].dropna()
+        points = tuple((str(row[0]), float(row[1])) for row in values.itertuples(index=False))
+        if points:
+            spec = PlotSpec("bar", f"{model_id}: {metric} by experiment", "experiment", metric,
+                            (Series(metric, points),))  # fmt: skip
+            plot = link.plot(spec, f"{metric} across experiments of {model_id}")
+    columns = [c for c in frame.columns if c[0] == ""] + sorted(
+        c for c in frame.columns if c[0] != ""
+    )
+    header = [f"{kind} {name}".strip() for kind, name in columns]
+    rows = [
+        [_format_value(None if pd.isna(value) else value) for value in record]
+        for record in frame[columns].itertuples(index=False)
+    ]
+    model = context.registry.models[model_id]
+    _emit(
+        context,
+        path,
+        "comparison.md.j2",
+        title=f"Experiments compared: {model.name or model_id}",
+        model=model,
+        metric=metric,
+        plot=plot,
+        header=header,
+        rows=rows,
+        experiment_ids=[row[0] for row in rows],
+    )
+
+
+def _file_has_errors(context: _Context, file: str) -> bool:
+    return any(f.is_error for f in context.findings_by_file.get(file, []))
+
+
+def _render_datasets(context: _Context) -> None:
+    registry = context.registry
+    datasets = sorted(registry.datasets.values(), key=lambda d: d.id)
+    _emit(context, _page_path(context, "datasets", "index.md"), "datasets.md.j2",
+          title="Datasets", datasets=datasets)  # fmt: skip
+    for dataset in datasets:
+        path = _record_page(context, "datasets", dataset.id)
+        assert path is not None
+        _emit(
+            context,
+            path,
+            "dataset.md.j2",
+            title=dataset.name or dataset.id,
+            source=dataset.location.file,
+            affected=_file_has_errors(context, dataset.location.file),
+            dataset=dataset,
+            models=[
+                m
+                for m in registry.models.values()
+                if dataset.id in m.datasets or any(dataset.id in v.datasets for v in m.versions)
+            ],
+            experiments=[e for e in registry.experiments.values() if dataset.id in e.datasets],
+        )
+
+
+def _supersede_chain(registry: Registry, decision: Decision) -> list[str]:
+    """The ids this decision replaced, transitively, newest first."""
+    chain: list[str] = []
+    todo = list(decision.supersedes)
+    while todo:
+        current = todo.pop(0)
+        if current in chain or current == decision.id:
+            continue
+        chain.append(current)
+        older = registry.decisions.get(current)
+        if older:
+            todo.extend(older.supersedes)
+    return chain
+
+
+def _superseded_by(registry: Registry, decision: Decision) -> list[str]:
+    found = [d.id for d in registry.decisions.values() if decision.id in d.supersedes]
+    if decision.superseded_by and decision.superseded_by not in found:
+        found.append(decision.superseded_by)
+    return found
+
+
+def _render_decisions(context: _Context) -> None:
+    registry = context.registry
+    decisions = sorted(registry.decisions.values(), key=lambda d: (d.number or 0, d.id))
+    _emit(
+        context,
+        _page_path(context, "decisions", "index.md"),
+        "decisions.md.j2",
+        title="Decision log",
+        decisions=decisions,
+        superseded_by=lambda d: _superseded_by(registry, d),
+    )
+    for decision in decisions:
+        path = _record_page(context, "decisions", decision.id)
+        assert path is not None
+        _emit(
+            context,
+            path,
+            "decision.md.j2",
+            title=decision.title or decision.id,
+            source=decision.location.file,
+            affected=_file_has_errors(context, decision.location.file),
+            decision=decision,
+            chain=_supersede_chain(registry, decision),
+            superseded_by=_superseded_by(registry, decision),
+            body=_strip_title(decision.body, decision.title),
+        )
+
+
+def _strip_title(body: str, title: str) -> str:
+    """The decision body without its first ``#`` heading (the page title shows it)."""
+    lines = body.splitlines()
+    for index, line in enumerate(lines):
+        if line.strip():
+            if line.lstrip().startswith("# "):
+                return "\n".join(lines[index + 1 :])
+            break
+    return body
+
+
+def _render_people(context: _Context) -> None:
+    registry = context.registry
+    people = sorted(registry.people.values(), key=lambda p: (p.name.lower(), p.id))
+    rows = []
+    for person in people:
+        rows.append(
+            (
+                person,
+                re.sub(r"[^A-Za-z0-9_-]", "-", person.id),
+                [s for s in registry.signoffs if s.approver == person.id],
+                [v for v in registry.verifications if v.performed_by == person.id],
+                [m for m in registry.models.values() if m.owner == person.id],
+                [v for v in registry.versions() if v.author == person.id],
+            )
+        )
+    source = next(iter(registry.people.values())).location.file if registry.people else None
+    _emit(
+        context,
+        _page_path(context, "people.md"),
+        "people.md.j2",
+        title="People and roles",
+        source=source,
+        affected=bool(source) and _file_has_errors(context, source or ""),
+        rows=rows,
+    )
+
+
+def _render_audit(context: _Context) -> None:
+    history = context.history
+    entries = []
+    for sha in history.order:
+        commit = history.commit(sha)
+        if commit is None:
+            continue
+        files = sorted(context.files_by_commit.get(sha, []))
+        records = sorted({r for f in files for r in context.records_by_file.get(f, [])})
+        entries.append((commit, files, records))
+    pending = sorted(
+        (path, state) for path, state in history.worktree.items() if state != WorktreeState.CLEAN
+    )
+    _emit(
+        context,
+        _page_path(context, "audit.md"),
+        "audit.md.j2",
+        title="Audit trail",
+        entries=entries,
+        pending=pending,
+        history=history,
+    )
+
+
+def _render_findings(context: _Context) -> None:
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in sort_findings(context.report.findings):
+        grouped[finding.code].append(finding)
+    order = [code.value for code in Code] + sorted(set(grouped) - {c.value for c in Code})
+    groups = [(code, grouped[code]) for code in order if code in grouped]
+
+    def page_for(finding: Finding) -> str | None:
+        if "@" in finding.subject and _version_page(context, finding.subject):
+            return _version_page(context, finding.subject)
+        if finding.subject in context.registry.models:
+            return _model_page(context, finding.subject)
+        return None
+
+    _emit(
+        context,
+        _page_path(context, "findings.md"),
+        "findings.md.j2",
+        title="Findings",
+        affected=True,
+        groups=groups,
+        page_for=page_for,
+        edit_url=lambda f: _forge_url(context.options, "edit", f) if f else None,
+    )
+
+
+def _render_changes(context: _Context, changes: Any) -> None:
+    _emit(
+        context,
+        _page_path(context, "changes.md"),
+        "changes.md.j2",
+        title="Changes against the base",
+        affected=True,
+        changes=changes,
+    )
+
+
+def _render_json(context: _Context) -> None:
+    data = governance_json(context.run, context.options.gate)
+    context.pages.append(
+        GeneratedPage(
+            _page_path(context, "governance.json"),
+            json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n",
+        )
+    )
+
+
+def governance_json(run: GovernanceRun, gate: str) -> dict[str, Any]:
+    """The machine-readable export: registry, findings and the gate's verdict.
+
+    Uses the reporting layer's ``to_jsonable`` so that the CLI's ``export`` and the
+    site's ``governance.json`` agree, and adds the gate mode the site was built with.
+    """
+    try:
+        from ..reporting import to_jsonable
+    except ImportError:  # reporting not installed: a plain dump of the same facts
+        data: dict[str, Any] = {
+            "registry": _jsonable(run.registry),
+            "findings": [f.to_dict() for f in run.report.findings],
+            "versions": _jsonable(run.report.versions),
+        }
+    else:
+        data = to_jsonable(run)
+    data["gate_mode"] = gate
+    data.setdefault("passed", run.report.passed)
+    return data
+
+
+def _jsonable(value: Any) -> Any:
+    """Dataclasses, mappings and tuples into JSON-ready values (locations kept)."""
+    from dataclasses import fields, is_dataclass
+
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return value.as_posix()
+    return value
