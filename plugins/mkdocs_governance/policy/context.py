@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 
+from ..history.identity import match_person
 from ..history.model import Commit, History, WorktreeState
 from ..records.model import (
     Model,
@@ -130,12 +131,8 @@ class Context:
         return self.people.get(person_id)
 
     def person_for_email(self, email: str) -> Person | None:
-        """The judging side's person owning ``email`` (case-insensitive), if any."""
-        wanted = email.strip().lower()
-        for person in self.people.values():
-            if any(known.strip().lower() == wanted for known in person.emails):
-                return person
-        return None
+        """The judging side's person owning ``email`` (see ``history.identity``), if any."""
+        return match_person(self.people, "", email)
 
     # -- records and their commits -----------------------------------------------
 

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from ..findings import Code, Finding, Severity, error, warning
+from ..history.identity import normalise_email
 from ..history.model import Commit, Signature, WorktreeState
 from ..policy.model import ItemState
 from ..records.model import (
@@ -187,16 +188,16 @@ def provenance_problem(ctx: Context, signoff: SignOff) -> str | None:
     person = ctx.person(signoff.approver)
     if person is None or rules is None:
         return None
-    emails = {e.strip().lower() for e in person.emails}
+    emails = {normalise_email(e) for e in person.emails}
     if rules.signoff_author_must_match:
-        if commit.author_email.strip().lower() not in emails:
+        if normalise_email(commit.author_email) not in emails:
             return (
                 f"This sign-off was added in {_commit_text(commit)}, not by its approver "
                 f"{_who(ctx, signoff.approver)}; a sign-off must be committed by the person "
                 "who gives it (signoff_author_must_match). Have them commit it themselves."
             )
         for later in ctx.later_commits(path):
-            if later.author_email.strip().lower() not in emails:
+            if normalise_email(later.author_email) not in emails:
                 return (
                     f"This sign-off was edited after its approver added it, in "
                     f"{_commit_text(later)}; an edit by someone else may change what was "
@@ -589,7 +590,7 @@ def assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOut
         return CheckOutcome(
             ItemState.FAILED,
             f"The latest result of '{spec.title}' ({record.date.isoformat()}) is failed"
-            + (f": {record.summary.strip()}" if record.summary.strip() else "")
+            + (f": {record.summary.strip().rstrip('.')}" if record.summary.strip() else "")
             + ". Fix the version and record a passing check.",
             Code.FAILED_CHECK,
             line=record.location.line_of("status"),
@@ -649,6 +650,8 @@ def _check_findings(ctx: Context, code: str) -> Iterable[Finding]:
         for stage in ctx.policy.stages if ctx.policy else ():
             for check_id in ctx.requirements(version, stage).checks:
                 outcome = assess_check(ctx, version, check_id)
+                if code == Code.MISSING_CHECK and not ctx.is_required(version, stage):
+                    continue  # pending promotion: shown in the checklist, fails nothing
                 if outcome.code == code:
                     yield Finding(
                         code,

@@ -1,0 +1,564 @@
+"""The command-line adapter: ``mkdocs-governance`` (also ``python -m mkdocs_governance``).
+
+A thin shell over [`core.run_governance`][mkdocs_governance.core.run_governance]:
+it reads the plugin's options from ``mkdocs.yml`` without building the site, runs
+the pipeline and prints a report. Exit codes: 0 no errors, 1 errors found, 2 a usage
+or configuration problem.
+
+Subcommands are registered in [`COMMANDS`][mkdocs_governance.cli.COMMANDS] (name ->
+[`Command`][mkdocs_governance.cli.Command]); adding one is adding an entry there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from .findings import Finding
+from .reporting import FORMATS, format_text, render, to_jsonable
+
+DEFAULT_CONFIG = "mkdocs.yml"
+DEFAULT_RECORDS_DIR = "governance_records"
+PLUGIN_NAMES = ("governance", "mkdocs-governance", "mkdocs_governance")
+
+EXIT_OK = 0
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A usage or configuration problem: printed as ``error: …`` and exit code 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The plugin options the CLI needs, from ``mkdocs.yml`` and the command line.
+
+    Attributes:
+        records_dir: absolute path of the records folder.
+        base_ref: a pull request's base ref, if any.
+        as_of: the day date rules are judged on.
+        gate: ``fail``, ``warn`` or ``off`` as configured (informational for the CLI:
+            ``check`` always exits 1 on errors, it is the gate).
+        config_file: the ``mkdocs.yml`` read, if one was.
+    """
+
+    records_dir: Path
+    base_ref: str | None
+    as_of: date
+    gate: str = "fail"
+    config_file: Path | None = None
+
+
+# -- mkdocs.yml -----------------------------------------------------------------------------
+
+
+def _config_loader() -> type:
+    """A safe YAML loader that understands ``!ENV`` and ignores other custom tags.
+
+    mkdocs.yml may carry ``!!python/name:`` tags for Markdown extensions; the gate
+    needs only its own options, so such values load as None instead of importing code.
+    """
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    loader = get_yaml_loader(yaml.SafeLoader)
+    loader.add_multi_constructor("!", lambda _loader, _suffix, _node: None)
+    loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda _l, _s, _n: None)
+    return loader
+
+
+def read_plugin_options(config_file: Path) -> dict[str, Any]:
+    """The ``governance`` plugin's options in ``config_file`` (``{}`` if not listed).
+
+    Raises:
+        UsageError: the file cannot be read or parsed.
+    """
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config_file.open("rb") as handle:
+            data = yaml_load(handle, _config_loader())
+    except (OSError, ConfigurationError, ValueError) as problem:
+        raise UsageError(f"cannot read {config_file}: {problem}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{config_file} is not a mapping of MkDocs settings")
+    plugins = data.get("plugins") or []
+    if isinstance(plugins, dict):
+        plugins = [{name: options} for name, options in plugins.items()]
+    if not isinstance(plugins, list):
+        raise UsageError(f"{config_file}: `plugins` must be a list")
+    for entry in plugins:
+        if isinstance(entry, str) and entry in PLUGIN_NAMES:
+            return {}
+        if isinstance(entry, dict):
+            for name, options in entry.items():
+                if name in PLUGIN_NAMES:
+                    if options is None:
+                        return {}
+                    if not isinstance(options, dict):
+                        raise UsageError(
+                            f"{config_file}: the options of the `{name}` plugin must be a mapping"
+                        )
+                    return options
+    return {}
+
+
+def parse_date(text: str, where: str) -> date:
+    """An ISO date, or a UsageError naming ``where`` it came from."""
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise UsageError(f"{where} is `{text}`, not a date; write it as YYYY-MM-DD") from None
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    """Resolve the records folder, base ref and as-of date from mkdocs.yml and flags.
+
+    Flags win over mkdocs.yml. A missing default ``mkdocs.yml`` falls back on
+    ``./governance_records``; a missing ``--config-file`` given explicitly is an error.
+    """
+    config_file = Path(getattr(args, "config_file", None) or DEFAULT_CONFIG)
+    explicit = getattr(args, "config_file", None) is not None
+    options: dict[str, Any] = {}
+    used_config: Path | None = None
+    if config_file.is_file():
+        options = read_plugin_options(config_file)
+        used_config = config_file
+    elif explicit:
+        raise UsageError(f"the config file {config_file} does not exist")
+    base_dir = config_file.resolve().parent if used_config else Path.cwd()
+
+    if getattr(args, "records_dir", None):
+        records_dir = Path(args.records_dir).resolve()
+    else:
+        configured = options.get("records_dir") or DEFAULT_RECORDS_DIR
+        records_dir = (base_dir / str(configured)).resolve()
+
+    as_of_text = getattr(args, "as_of", None)
+    if as_of_text:
+        as_of = parse_date(as_of_text, "--as-of")
+    elif options.get("as_of"):
+        value = options["as_of"]
+        as_of = value if isinstance(value, date) else parse_date(value, "as_of in mkdocs.yml")
+    else:
+        as_of = date.today()
+
+    base_ref = getattr(args, "base", None) or options.get("base_ref") or None
+    gate = str(options.get("gate") or "fail")
+    if gate not in ("fail", "warn", "off"):
+        raise UsageError(f"{config_file}: `gate` is `{gate}`; use fail, warn or off")
+    return Settings(records_dir, str(base_ref) if base_ref else None, as_of, gate, used_config)
+
+
+def require_records_dir(settings: Settings) -> None:
+    """Stop with exit code 2 when the records folder does not exist."""
+    if not settings.records_dir.is_dir():
+        where = f" (records_dir in {settings.config_file})" if settings.config_file else ""
+        raise UsageError(
+            f"the records folder {settings.records_dir}{where} does not exist; create it "
+            "with policy.yaml and people.yaml, or point --records-dir / records_dir at it"
+        )
+
+
+def _run(settings: Settings, *, with_base: bool = True):  # -> GovernanceRun
+    from .core import run_governance
+
+    require_records_dir(settings)
+    return run_governance(
+        settings.records_dir,
+        as_of=settings.as_of,
+        base_ref=settings.base_ref if with_base else None,
+    )
+
+
+def _policy_broken(run: Any) -> list[Finding]:
+    """The findings that explain why no policy could be loaded (empty if one was)."""
+    if run.registry.policy is not None:
+        return []
+    name = f"{run.registry.records_dir}/policy.yaml"
+    about = [f for f in run.report.findings if f.file and f.file.startswith(name[:-4])]
+    return about or [f for f in run.report.findings if f.is_error]
+
+
+# -- subcommands ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One subcommand: its help, how it declares its arguments, and what it runs."""
+
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, TextIO], int]
+    description: str = ""
+    aliases: tuple[str, ...] = field(default=())
+
+
+def _add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config-file",
+        "-f",
+        metavar="FILE",
+        help=f"the MkDocs config to read the plugin options from (default: ./{DEFAULT_CONFIG})",
+    )
+    parser.add_argument(
+        "--records-dir",
+        metavar="DIR",
+        help="the records folder (default: records_dir from mkdocs.yml, else ./governance_records)",
+    )
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    parser.add_argument(
+        "--base", metavar="REF", help="judge the change against this base ref (a pull request's)"
+    )
+    parser.add_argument(
+        "--as-of", metavar="DATE", help="judge date rules as of this day (YYYY-MM-DD)"
+    )
+    _add_config_arguments(parser)
+
+
+def run_check(args: argparse.Namespace, out: TextIO) -> int:
+    """``check``: run the gate and print the report; exit 1 when any error exists."""
+    settings = load_settings(args)
+    run = _run(settings)
+    broken = _policy_broken(run)
+    if broken:
+        sys.stderr.write(format_text(broken))
+        raise UsageError("no usable policy.yaml, so nothing can be judged; fix the findings above")
+    out.write(render(run.report, args.format))
+    return EXIT_OK if run.report.passed else EXIT_ERRORS
+
+
+def _digest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("version", metavar="MODEL@VERSION", help="e.g. credit-risk@2.1")
+    _add_config_arguments(parser)
+
+
+def _find_version(registry: Any, key: str) -> Any:
+    if "@" not in key:
+        raise UsageError(f"`{key}` is not MODEL@VERSION (e.g. credit-risk@2.1)")
+    version = registry.version(key)
+    if version is None:
+        known = ", ".join(v.key for v in registry.versions()) or "none"
+        raise UsageError(f"no model version `{key}` in the records; known versions: {known}")
+    return version
+
+
+def run_digest(args: argparse.Namespace, out: TextIO) -> int:
+    """``digest MODEL@VERSION``: print the version's current digest (SPEC §5)."""
+    from .records import load_registry
+    from .records.digest import version_digest
+
+    settings = load_settings(args)
+    require_records_dir(settings)
+    registry = load_registry(settings.records_dir, repo_root=_repo_root(settings)).registry
+    version = _find_version(registry, args.version)
+    out.write(version_digest(version, registry.datasets) + "\n")
+    return EXIT_OK
+
+
+def _signoff_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("version", metavar="MODEL@VERSION", help="the version to sign off")
+    parser.add_argument("--stage", required=True, help="the stage being approved")
+    parser.add_argument("--role", required=True, help="the role you sign for")
+    parser.add_argument("--decision", required=True, choices=("approved", "rejected"))
+    parser.add_argument("--comment", default="", help="why (shown in the wiki)")
+    parser.add_argument(
+        "--condition",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a condition of the approval (repeatable)",
+    )
+    parser.add_argument("--date", metavar="DATE", help="the sign-off date (default: today)")
+    _add_config_arguments(parser)
+
+
+def _repo_root(settings: Settings) -> Path:
+    from .core import _find_repo_root
+
+    return _find_repo_root(settings.records_dir)
+
+
+def _git_user_email(repo_root: Path) -> str:
+    try:
+        result = subprocess.run(
+            ["git", "config", "user.email"],
+            cwd=repo_root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        raise UsageError("git is not installed; it is needed to know who signs off") from None
+    email = result.stdout.strip()
+    if not email:
+        raise UsageError(
+            "git has no user.email here, so the approver is unknown; set it with "
+            "`git config user.email you@example.com` (an email listed for you in people.yaml)"
+        )
+    return email
+
+
+def _yaml_text(value: str) -> str:
+    # JSON strings are valid YAML double-quoted scalars: nothing is retyped.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def signoff_yaml(
+    *,
+    model: str,
+    version: str,
+    stage: str,
+    approver: str,
+    role: str,
+    decision: str,
+    when: date,
+    subject: str,
+    comment: str = "",
+    conditions: Sequence[str] = (),
+) -> str:
+    """The text of a sign-off record (every string quoted, the date unquoted ISO)."""
+    lines = [
+        f"model: {_yaml_text(model)}",
+        f"version: {_yaml_text(version)}",
+        f"stage: {_yaml_text(stage)}",
+        f"approver: {_yaml_text(approver)}",
+        f"role: {_yaml_text(role)}",
+        f"decision: {decision}",
+        f"date: {when.isoformat()}",
+        f"subject: {_yaml_text(subject)}",
+    ]
+    if comment:
+        lines.append(f"comment: {_yaml_text(comment)}")
+    if conditions:
+        lines.append("conditions:")
+        lines.extend(f"  - {_yaml_text(c)}" for c in conditions)
+    return "\n".join(lines) + "\n"
+
+
+def _safe_name(text: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "-" for c in text).strip(".-")
+    return cleaned or "x"
+
+
+def run_signoff(args: argparse.Namespace, out: TextIO) -> int:
+    """``signoff``: write a sign-off record for the person git knows you as.
+
+    The approver is the person of people.yaml owning ``git config user.email``; the
+    record gets today's date (or ``--date``) and the version's current digest. Refuses
+    (exit 2) when the version, stage or person is unknown, when the person does not
+    hold the role, or when they may not approve it (separation of duties).
+    """
+    from .records import load_registry
+    from .records.digest import version_digest
+
+    settings = load_settings(args)
+    require_records_dir(settings)
+    root = _repo_root(settings)
+    registry = load_registry(settings.records_dir, repo_root=root).registry
+    version = _find_version(registry, args.version)
+    policy = registry.policy
+    if policy is None:
+        raise UsageError("policy.yaml cannot be loaded; run `mkdocs-governance check` first")
+    if args.stage not in policy.stages:
+        raise UsageError(
+            f"`{args.stage}` is not a stage of the policy; stages: {', '.join(policy.stages)}"
+        )
+    email = _git_user_email(root)
+    person = registry.person_for_email(email)
+    if person is None:
+        raise UsageError(
+            f"{email} (git config user.email) is no one's email in people.yaml, so the sign-off "
+            "would not be attributed to anyone; add it to your entry there (a reviewed change) "
+            "or set user.email to an address listed for you"
+        )
+    if args.role not in person.roles:
+        held = ", ".join(person.roles) or "no role"
+        raise UsageError(
+            f"{person.name} ({person.id}) does not hold the role `{args.role}` "
+            f"(holds: {held}); the sign-off would not count"
+        )
+    model = registry.models[version.model_id]
+    rules = policy.rules
+    independent = person.id not in (version.author, model.owner)
+    if args.decision == "approved" and rules.separation_of_duties and not independent:
+        raise UsageError(
+            f"{person.name} authored {version.key} or owns {model.id}; separation of duties "
+            "asks an independent reviewer to approve it"
+        )
+    when = parse_date(args.date, "--date") if args.date else date.today()
+    folder = settings.records_dir / "signoffs" / _safe_name(model.id) / _safe_name(version.version)
+    stem = f"{_safe_name(args.stage)}-{_safe_name(args.role)}-{_safe_name(person.id)}"
+    target = folder / f"{stem}.yaml"
+    counter = 2
+    while target.exists():
+        target = folder / f"{stem}-{counter}.yaml"
+        counter += 1
+    text = signoff_yaml(
+        model=model.id,
+        version=version.version,
+        stage=args.stage,
+        approver=person.id,
+        role=args.role,
+        decision=args.decision,
+        when=when,
+        subject=version_digest(version, registry.datasets),
+        comment=args.comment,
+        conditions=args.condition,
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    shown = _relative(target)
+    out.write(
+        f"Wrote {shown}.\nCommit it as yourself so the gate can verify it:\n"
+        f"  git add {shown} && git commit -m "
+        f'"Sign off {version.key} for {args.stage} as {args.role}"\n'
+    )
+    return EXIT_OK
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _export_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output",
+        "-o",
+        default="governance.json",
+        metavar="FILE",
+        help="where to write the JSON (`-` for standard output; default: governance.json)",
+    )
+    parser.add_argument(
+        "--as-of", metavar="DATE", help="judge date rules as of this day (YYYY-MM-DD)"
+    )
+    _add_config_arguments(parser)
+
+
+def run_export(args: argparse.Namespace, out: TextIO) -> int:
+    """``export``: write the registry, the findings and the gate's verdict as JSON."""
+    settings = load_settings(args)
+    run = _run(settings, with_base=False)
+    text = json.dumps(to_jsonable(run), indent=2, ensure_ascii=False) + "\n"
+    if args.output == "-":
+        out.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        out.write(f"Wrote {args.output} ({len(run.report.findings)} findings).\n")
+    return EXIT_OK
+
+
+def _schema_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output-dir",
+        default="schemas",
+        metavar="DIR",
+        help="where to write <kind>.schema.json (default: ./schemas)",
+    )
+
+
+def run_schema(args: argparse.Namespace, out: TextIO) -> int:
+    """``schema``: write a JSON Schema per record kind, for editors."""
+    from .records.schema import write_schemas
+
+    for path in write_schemas(Path(args.output_dir)):
+        out.write(f"{_relative(path)}\n")
+    return EXIT_OK
+
+
+# The subcommands, in the order ``--help`` lists them. Register a new one by adding
+# an entry (e.g. ``COMMANDS["diff"] = Command(...)``).
+COMMANDS: dict[str, Command] = {
+    "check": Command(
+        "run the gate: report findings, exit 1 on errors",
+        _check_arguments,
+        run_check,
+        "Evaluate the governance policy (and validate every record) without building the "
+        "site. Exit codes: 0 no errors, 1 errors found, 2 usage or configuration problem.",
+    ),
+    "digest": Command(
+        "print a model version's digest (what a sign-off's subject must be)",
+        _digest_arguments,
+        run_digest,
+    ),
+    "signoff": Command(
+        "write a sign-off record as the person git knows you as",
+        _signoff_arguments,
+        run_signoff,
+    ),
+    "export": Command(
+        "write registry + findings + gate status as JSON",
+        _export_arguments,
+        run_export,
+    ),
+    "schema": Command(
+        "write a JSON Schema per record kind, for editors",
+        _schema_arguments,
+        run_schema,
+    ),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand in ``COMMANDS``."""
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="mkdocs-governance",
+        description="ML governance records in Git: the gate, digests, sign-offs, exports.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, command in COMMANDS.items():
+        sub = subparsers.add_parser(
+            name,
+            help=command.help,
+            description=command.description or command.help,
+            aliases=list(command.aliases),
+        )
+        command.add_arguments(sub)
+        sub.set_defaults(handler=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 1 errors found, 2 usage)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse exits 2 on bad usage, 0 on --help
+        return int(stop.code or 0)
+    try:
+        return int(args.handler(args, sys.stdout))
+    except UsageError as problem:
+        sys.stderr.write(f"mkdocs-governance {args.command}: error: {problem}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return EXIT_USAGE
+    except Exception as problem:  # never a traceback, but never hide a bug: name it
+        sys.stderr.write(
+            f"mkdocs-governance {args.command}: internal error: "
+            f"{type(problem).__name__}: {problem}\n"
+            "This is a bug in mkdocs-governance; please report it with the command you ran.\n"
+        )
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
