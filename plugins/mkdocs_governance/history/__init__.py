@@ -1,15 +1,29 @@
 """The history layer: one ``git log`` pass over the records into typed history.
 
 Public surface: [`read_history`][mkdocs_governance.history.reader.read_history]
-(one pass), [`HistoryCache`][mkdocs_governance.history.cache.HistoryCache] (reuse
-across ``mkdocs serve`` rebuilds), [`match_person`][mkdocs_governance.history.identity.match_person]
+(one pass), [`HistoryCache`][mkdocs_governance.history.cache.HistoryCache] and
+[`read_history_cached`][mkdocs_governance.history.cache.read_history_cached]
+(reuse across ``mkdocs serve`` rebuilds), [`match_person`][mkdocs_governance.history.identity.match_person]
 (commit author → person), [`read_tree_blobs`][mkdocs_governance.history.blobs.read_tree_blobs]
-(files at another ref). Nothing here imports MkDocs.
+(record files at another ref). Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
 
+from .blobs import read_tree_blobs
+from .cache import HISTORY_CACHE, HistoryCache, read_history_cached
 from .gitcmd import HistoryError
+from .identity import match_person, normalise_email
 from .reader import parse_trailers, read_history
 
-__all__ = ["HistoryError", "parse_trailers", "read_history"]
+__all__ = [
+    "HISTORY_CACHE",
+    "HistoryCache",
+    "HistoryError",
+    "match_person",
+    "normalise_email",
+    "parse_trailers",
+    "read_history",
+    "read_history_cached",
+    "read_tree_blobs",
+]

@@ -12,13 +12,14 @@ How the pass reads Git (the decisions a reviewer will ask about):
   since the latest (re-)addition, so ``created_by`` is the commit that added the
   content now present. Earlier lives stay visible in ``History.changes_by_commit``.
   A file deleted at HEAD keeps its history under its last path (newest change: D).
-- **Merges.** Every commit reachable from HEAD that changed the records is listed
-  (git's default history simplification drops side lines whose changes did not
-  land). A change made on a merged side branch is attributed to the side commit
-  and its author. A merge commit is listed with its diff against its *first*
-  parent (``--diff-merges=first-parent``): what the merge brought into the main
-  line, including conflict resolutions; such merge changes never end a file's
-  life, so ``created_by`` stays the side commit that wrote the file.
+- **Merges.** Every commit reachable from HEAD that changed the records is listed,
+  side branches included: a change made on a merged branch is attributed to the
+  side commit and its author. A merge commit is listed when it differs from its
+  *first* parent in the records (``--diff-merges=first-parent``), with that diff:
+  what the merge brought into the line it was merged into, including conflict
+  resolutions. Such merge changes never end a file's life, so ``created_by``
+  stays the side commit that wrote the file; rules about who wrote a record
+  should look past changes whose commit ``is_merge``.
 - **Identity** is the raw author/committer of each commit (``.mailmap`` is not
   applied: it is a file anyone can edit).
 - **Text** is decoded as UTF-8 (``--encoding=UTF-8`` re-encodes commits written
@@ -319,7 +320,8 @@ def _records(
             record, skipping = None, False
             fields = [next(tokens, _END) for _ in range(field_count)]
             end = next(tokens, None)
-            if end != _END or _START in fields or _END in fields:
+            # The field count is fixed: the end marker must come right after them.
+            if end != _END:
                 problems.append(_malformed(fields[0] if fields else b"?", "the commit fields"))
                 skipping = True
                 continue
