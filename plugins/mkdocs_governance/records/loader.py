@@ -90,6 +90,7 @@ from .yamlsafe import (
     YamlSeq,
     read_front_matter_bytes,
     read_yaml_bytes,
+    too_large_message,
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -147,6 +148,7 @@ def load_registry(records_dir: Path, repo_root: Path | None = None) -> LoadResul
                         "is a symbolic link; a record must be a regular file in the "
                         "repository: replace the link with the file itself",
                         relative,
+                        1,
                     )
                 )
                 continue
@@ -176,9 +178,8 @@ def _disk_reader(path: Path) -> Callable[[], bytes]:
     def read() -> bytes:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            # Read no more than needed to know it is too big.
-            with path.open("rb") as handle:
-                return handle.read(MAX_FILE_BYTES + 1)
+            # Refuse before reading: a huge file must not cost memory.
+            raise YamlError(too_large_message(size), 1)
         return path.read_bytes()
 
     return read
@@ -232,18 +233,18 @@ def _load(
             continue
         state.files.append(path)
         if kind.startswith("unexpected"):
-            state.invalid(path, None, _unexpected_message(path, rel_dir, kind))
+            state.invalid(path, 1, _unexpected_message(path, rel_dir, kind))
             continue
         try:
             data = sources[path]()
             _LOADERS[kind](state, path, data)
         except YamlError as exc:
-            state.invalid(path, exc.line, exc.message)
+            state.invalid(path, exc.line or 1, exc.message)
             state.mark_broken(kind, _fallback_id(kind, path))
         except Exception as exc:  # pragma: no cover - the last line of defence
             state.invalid(
                 path,
-                None,
+                1,
                 f"could not be read ({type(exc).__name__}: {exc}); this is a bug in "
                 "mkdocs-governance, please report it with this file",
             )

@@ -94,6 +94,10 @@ class FieldType:
         """How to write a valid value (the second half of a message)."""
         return f"write {self.words}"
 
+    def expected(self) -> str:
+        """What a valid value looks like, for "add `x:` with ..." messages."""
+        return self.words
+
 
 def _shape(node: YamlNode) -> str:
     if isinstance(node, YamlMap):
@@ -126,6 +130,9 @@ class Text(FieldType):
 
     def fix(self, name: str) -> str:
         return f"write {self.pattern_words or 'text'} (quote it if it looks like a list or mapping)"
+
+    def expected(self) -> str:
+        return self.pattern_words or self.words
 
     def json_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string"}
@@ -273,6 +280,9 @@ class Choice(FieldType):
 
     def fix(self, name: str) -> str:
         return "write one of: " + ", ".join(self.values)
+
+    def expected(self) -> str:
+        return "one of: " + ", ".join(self.values)
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "enum": list(self.values)}
@@ -491,6 +501,7 @@ def convert_mapping(
     line of every key.
     """
     values: dict[str, Any] = {}
+    reported: set[str] = set()  # given but invalid: already reported, not "missing"
     names = schema.field_names()
     by_name = {spec.name: spec for spec in schema.fields}
     for key, value_node in node.items.items():
@@ -519,16 +530,18 @@ def convert_mapping(
                 values[key] = None
             continue
         converted = spec.type.convert(value_node, f"{prefix}{key}", issues)
-        if converted is not INVALID:
+        if converted is INVALID:
+            reported.add(key)
+        else:
             values[key] = converted
     for spec in schema.fields:
-        if spec.required and spec.name not in values:
+        if spec.required and spec.name not in values and spec.name not in reported:
             written = spec.name in node.items
             what = "is empty" if written else "is missing"
             issues.add(
                 node.key_lines.get(spec.name, node.line),
                 f"required field `{prefix}{spec.name}` {what}; add `{spec.name}:` with "
-                f"{spec.type.words}",
+                f"{spec.type.expected()}" + (f" ({spec.description})" if spec.description else ""),
             )
     return values, dict(node.key_lines)
 

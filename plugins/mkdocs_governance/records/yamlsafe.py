@@ -159,6 +159,14 @@ def _line_of(event: Any) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+def too_large_message(size: int) -> str:
+    """The message for a record file of ``size`` bytes over the limit."""
+    return (
+        f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a record; "
+        "keep long text and data outside the record and link to it"
+    )
+
+
 def decode_record_bytes(data: bytes) -> str:
     """Check size and encoding and return the text (BOM removed, newlines kept).
 
@@ -166,11 +174,7 @@ def decode_record_bytes(data: bytes) -> str:
         YamlError: too large, or not UTF-8 (with the line of the first bad byte).
     """
     if len(data) > MAX_FILE_BYTES:
-        raise YamlError(
-            f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a "
-            "record; keep long text and data outside the record and link to it",
-            None,
-        )
+        raise YamlError(too_large_message(len(data)), 1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -207,7 +211,25 @@ def parse_yaml_text(text: str, *, line_offset: int = 0) -> YamlNode | None:
         raise YamlError(f"not valid YAML: {exc}", None) from None
     if root is None:
         return None
-    return _convert(root, line_offset)
+    try:
+        return _convert(root, line_offset)
+    except YamlError as exc:
+        raise _explain_template(exc, text, line_offset) from None
+
+
+def _explain_template(exc: YamlError, text: str, line_offset: int) -> YamlError:
+    """Name Jinja ``{{ … }}`` placeholders: YAML reads them as nested mappings."""
+    if exc.line is None:
+        return exc
+    lines = text.split("\n")
+    index = exc.line - line_offset - 1
+    if 0 <= index < len(lines) and "{{" in lines[index]:
+        return YamlError(
+            "`{{ … }}` is a template placeholder, not a value; render the template (or "
+            "fill in the value) before committing the record",
+            exc.line,
+        )
+    return exc
 
 
 def read_yaml_bytes(data: bytes) -> YamlNode:
