@@ -114,6 +114,8 @@ class Text(FieldType):
     pattern: str | None = None
     pattern_words: str = ""
     words: str = "text"
+    # An unquoted `1.10` is a number to a YAML 1.2 editor; the loader keeps the text.
+    numbers_ok: bool = False
 
     def convert(self, node: YamlNode, name: str, issues: Issues) -> Any:
         scalar = self._scalar(node, name, issues)
@@ -135,9 +137,13 @@ class Text(FieldType):
         return self.pattern_words or self.words
 
     def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "string"}
-        if self.pattern:
-            schema["pattern"] = f"^(?:{self.pattern})$"
+        # Editors read YAML 1.2: an unquoted `no` is text, but `true` or `3` are not.
+        # The loader keeps any scalar as text, so the schema accepts those too.
+        if not self.pattern:
+            return {"type": ["string", "number", "boolean"]}
+        schema: dict[str, Any] = {"type": "string", "pattern": f"^(?:{self.pattern})$"}
+        if self.numbers_ok:
+            return {"anyOf": [schema, {"type": "number"}]}
         return schema
 
 
@@ -147,7 +153,9 @@ SHA256_PATTERN = r"[0-9a-fA-F]{64}"
 SUBJECT_PATTERN = r"sha256:[0-9a-f]{64}"
 
 IDENTIFIER = Text(ID_PATTERN, "an id of letters, digits, `.`, `_` or `-`")
-VERSION = Text(VERSION_PATTERN, "a version of letters, digits, `.`, `_`, `+` or `-`")
+VERSION = Text(
+    VERSION_PATTERN, "a version of letters, digits, `.`, `_`, `+` or `-`", numbers_ok=True
+)
 SHA256 = Text(SHA256_PATTERN, "64 hexadecimal digits (a SHA-256)")
 SUBJECT = Text(
     SUBJECT_PATTERN,
