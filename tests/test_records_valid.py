@@ -159,3 +159,14 @@ def test_digest_of_a_version_naming_a_missing_dataset_uses_null(records: Path) -
     with_dataset = version_digest(version, registry.datasets)
     without = version_digest(version, {})
     assert without != with_dataset and without.startswith("sha256:")
+
+
+def test_example_records_load_without_findings() -> None:
+    """The project's own example (governance_records/) is a valid record set."""
+    root = Path(__file__).resolve().parent.parent
+    result = load_registry(root / "governance_records", repo_root=root)
+    assert [f.format_line() for f in result.findings] == []
+    registry = result.registry
+    assert registry.policy is not None
+    assert registry.models and registry.signoffs and registry.verifications
+    assert len(registry.files) >= 10
