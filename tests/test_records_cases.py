@@ -299,3 +299,62 @@ def test_all_errors_of_one_file_are_reported_at_once(tmp_path: Path) -> None:
     )
     result = load_registry(records)
     assert sorted(f.line for f in result.findings) == [6, 7, 8]
+
+
+def test_two_decisions_with_one_number_give_a_warning(tmp_path: Path) -> None:
+    records = tmp_path / "repo" / RECORDS
+    shutil.copytree(CASES / "valid", records)
+    shutil.copyfile(CASES / "nygard_superseded.md", records / "decisions" / "0001-use-rules.md")
+    result = load_registry(records)
+    (finding,) = result.findings
+    assert (finding.code, finding.severity) == ("duplicate-id", Severity.WARNING)
+    assert finding.file == f"{RECORDS}/decisions/0001-use-rules.md"
+    assert "decision number 1 is used by two files" in finding.message
+    assert len(result.registry.decisions) == 2
+
+
+def test_unparseable_people_file_does_not_cascade_into_unknown_references(
+    tmp_path: Path,
+) -> None:
+    records = tmp_path / "repo" / RECORDS
+    shutil.copytree(CASES / "valid", records)
+    (records / "people.yaml").write_text("people:\n  - id: alice\n    name: [unclosed\n")
+    result = load_registry(records)
+    assert [(f.code, f.file) for f in result.findings] == [
+        ("invalid-record", f"{RECORDS}/people.yaml")
+    ]
+
+
+def test_one_bad_person_entry_keeps_the_others_and_hides_references_to_it(
+    tmp_path: Path,
+) -> None:
+    records = tmp_path / "repo" / RECORDS
+    shutil.copytree(CASES / "valid", records)
+    people = records / "people.yaml"
+    people.write_text(people.read_text().replace("    roles: [ml-lead]", "    roles: ml-lead"))
+    result = load_registry(records)
+    assert [(f.code, f.line) for f in result.findings] == [("invalid-record", 9)]
+    assert "`people[2].roles` must be a list" in result.findings[0].message
+    assert sorted(result.registry.people) == ["alice", "carol", "dan"]
+
+
+def test_broken_policy_does_not_cascade_into_stage_check_or_role_findings(
+    tmp_path: Path,
+) -> None:
+    records = tmp_path / "repo" / RECORDS
+    shutil.copytree(CASES / "valid", records)
+    (records / "policy.yaml").write_text("stages: development\n")
+    result = load_registry(records)
+    assert [(f.code, f.file, f.line) for f in result.findings] == [
+        ("invalid-record", f"{RECORDS}/policy.yaml", 1)
+    ]
+    assert result.registry.policy is None
+
+
+def test_deeply_nested_yaml_is_refused_without_exhausting_the_stack(tmp_path: Path) -> None:
+    records = tmp_path / "repo" / RECORDS
+    shutil.copytree(CASES / "valid", records)
+    (records / "datasets" / "deep.yaml").write_text("id: deep\nextra: " + "[" * 5000 + "\n")
+    (finding,) = load_registry(records).findings
+    assert (finding.line, finding.code) == (2, "invalid-record")
+    assert "nested more than 50 levels deep" in finding.message

@@ -70,7 +70,6 @@ from .schema import (
     DATASET,
     EXPERIMENT,
     MODEL,
-    MODEL_VERSION,
     PERSON,
     POLICY,
     SIGNOFF,
@@ -263,6 +262,7 @@ def _load(
             "people.yaml is missing: owners, authors and approvers cannot be checked; "
             "add people.yaml with a `people:` list",
         )
+    _check_decision_numbers(state)
     _check_references(state)
     registry = Registry(
         records_dir=rel_dir,
@@ -605,16 +605,14 @@ def _load_model(state: _State, path: str, data: bytes) -> None:
     model_id = values.get("id", PurePosixPath(path).stem)
     versions: list[ModelVersion] = []
     versions_node = node.items.get("versions")
-    issues = Issues()
     seen: dict[str, int] = {}
-    for item, entry in zip(
-        versions_node.items if isinstance(versions_node, YamlSeq) else (),
-        values.get("versions", ()),
-        strict=False,
-    ):
-        assert isinstance(item, YamlMap)  # the schema accepted it as a mapping
-        version_values, version_lines = convert_mapping(MODEL_VERSION, item, Issues())
-        del version_values  # `entry` already holds the typed values
+    # The schema accepted `versions` as a list of mappings, so nodes and typed
+    # entries pair up one to one; the nodes give the lines.
+    version_nodes = versions_node.items if isinstance(versions_node, YamlSeq) else ()
+    for item, entry in zip(version_nodes, values.get("versions", ()), strict=True):
+        if not isinstance(item, YamlMap):  # pragma: no cover - excluded by the schema
+            continue
+        version_lines = dict(item.key_lines)
         version = entry["version"]
         if version in seen:
             state.findings.append(
@@ -650,7 +648,6 @@ def _load_model(state: _State, path: str, data: bytes) -> None:
                 extra=entry.get("extra", {}),
             )
         )
-    _report(state, path, issues)
     model = Model(
         id=model_id,
         name=values["name"],
@@ -1028,6 +1025,30 @@ def _check_references(state: _State) -> None:
                 "waiver.approved_by",
                 verification.waiver.approved_by,
             )
+
+
+def _check_decision_numbers(state: _State) -> None:
+    """Two decisions with one number (two branches both adding ADR 0007): a warning,
+    since both records are kept and links by number become ambiguous."""
+    first_by_number: dict[int, Decision] = {}
+    for decision_id in sorted(state.decisions):
+        decision = state.decisions[decision_id]
+        if decision.number is None:
+            continue
+        first = first_by_number.setdefault(decision.number, decision)
+        if first is decision:
+            continue
+        state.findings.append(
+            warning(
+                Code.DUPLICATE_ID,
+                decision.id,
+                f"decision number {decision.number} is used by two files: "
+                f"{first.location.file} and {decision.location.file}; renumber one of them "
+                "so links by number stay unambiguous",
+                decision.location.file,
+                1,
+            )
+        )
 
 
 def _find_decision(decisions: Mapping[str, Decision], reference: str) -> Decision | None:

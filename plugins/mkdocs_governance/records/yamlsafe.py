@@ -19,6 +19,7 @@ What is refused, each with the line at fault:
   built;
 - explicit tags (``!!python/object``, ``!!binary``, ``!custom``): no record needs one;
 - keys that are not plain text (a list or a mapping used as a key);
+- nesting deeper than [`MAX_DEPTH`][mkdocs_governance.records.yamlsafe.MAX_DEPTH] levels;
 - more than one YAML document in a file.
 
 Markdown records carry their fields in YAML front matter: a first line ``---``, the
@@ -37,6 +38,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_FILE_BYTES = 1024 * 1024
 """Record files above this size (1 MiB) are refused before parsing."""
+
+MAX_DEPTH = 50
+"""Deeper nesting is refused (it would only serve to exhaust the parser's stack)."""
 
 
 class YamlError(Exception):
@@ -130,8 +134,16 @@ class _RecordLoader(yaml.SafeLoader):
     the first ``&anchor`` stops the parse before any node is expanded or built.
     """
 
+    depth = 0
+
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
         event = self.peek_event()
+        if self.depth >= MAX_DEPTH:
+            raise YamlError(
+                f"nested more than {MAX_DEPTH} levels deep; a record never needs that: "
+                "flatten the structure",
+                _line_of(event),
+            )
         if isinstance(event, AliasEvent):
             raise YamlError(
                 f"alias `*{event.anchor}` is not allowed in records; write the value out in full",
@@ -151,7 +163,11 @@ class _RecordLoader(yaml.SafeLoader):
                     "the value as plain text",
                     _line_of(event),
                 )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
 
 
 def _line_of(event: Any) -> int | None:
