@@ -20,7 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -79,7 +79,23 @@ def _anchor_filter(value: object) -> Markup:
     return Markup(re.sub(r"[^A-Za-z0-9_-]", "-", str(value)))
 
 
+def _day_filter(value: object) -> Markup:
+    """A date (or the day of a datetime) as ISO text that does not wrap in a table."""
+    if isinstance(value, datetime):
+        value = value.date()
+    text = value.isoformat() if isinstance(value, date) else safety.escape_text(value)
+    return Markup(f'<span class="gov-nowrap">{text}</span>')
+
+
+def badge(word: object, kind: str) -> Markup:
+    """A status pill: the word itself says the state, the colour only repeats it."""
+    css = re.sub(r"[^a-z-]", "", kind.lower())
+    return Markup(f'<span class="gov-badge gov-{css}">{safety.escape_text(word)}</span>')
+
+
 _TEMPLATES.finalize = _finalize
+_TEMPLATES.filters["day"] = _day_filter
+_TEMPLATES.globals["badge"] = badge
 _TEMPLATES.filters["url"] = _url_filter
 _TEMPLATES.filters["anchor"] = _anchor_filter
 
@@ -116,6 +132,7 @@ class GeneratedPage:
         source: the repository-relative record file the page comes from, if any.
         title: the page title (for the navigation).
         affected: True when errors concern this page (it carries the red banner).
+        nav_title: a shorter title for the navigation, when the page has one.
     """
 
     path: str
@@ -123,6 +140,7 @@ class GeneratedPage:
     source: str | None = None
     title: str = ""
     affected: bool = False
+    nav_title: str = ""
 
     @property
     def is_markdown(self) -> bool:
@@ -209,11 +227,13 @@ def render_site(
 def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> list[Any]:
     """The generated section as an MkDocs ``nav`` value (titles → paths).
 
-    Only pages are listed (assets and JSON are not), grouped by folder, the
-    dashboard first.
+    The dashboard first, then one group per kind (models get a sub-group each:
+    the model card and its versions), then people, audit trail and findings.
+    Assets and JSON are not listed.
     """
     top: list[Any] = []
     groups: dict[str, list[Any]] = {}
+    model_groups: dict[str, list[Any]] = {}
     group_titles = {
         "models": "Models",
         "experiments": "Experiments",
@@ -224,10 +244,18 @@ def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> li
         if not page.is_markdown:
             continue
         relative = page.path[len(prefix) + 1 :] if prefix else page.path
-        folder = relative.split("/", 1)[0] if "/" in relative else ""
+        parts = relative.split("/")
         entry = {page.title or relative: page.path}
-        if folder in group_titles:
-            groups.setdefault(folder, []).append(entry)
+        if len(parts) == 3 and parts[0] == "models":
+            if parts[2] == "index.md":
+                model_groups[parts[1]] = [{"Model card": page.path}]
+                groups.setdefault("models", []).append(
+                    {page.title or parts[1]: model_groups[parts[1]]}
+                )
+            elif parts[1] in model_groups:
+                model_groups[parts[1]].append({page.nav_title or page.title: page.path})
+        elif len(parts) > 1 and parts[0] in group_titles:
+            groups.setdefault(parts[0], []).append(entry)
         else:
             top.append(entry)
     nav: list[Any] = top[:1]
@@ -393,9 +421,9 @@ class _Linker:
         """The short sha linked to the commit's entry in the audit trail."""
         if not sha:
             return Markup("—")
-        return self.page(
-            _page_path(self.context, "audit.md"), sha[:10], anchor=f"#commit-{sha[:10]}"
-        )
+        target = _page_path(self.context, "audit.md")
+        link = self.page(target, sha[:8], anchor=f"#commit-{sha[:10]}")
+        return Markup(f'<span class="gov-nowrap">{link}</span>')
 
     def commit_url(self, sha: str) -> Markup:
         """The commit's page on the forge, when ``repo_url`` is set."""
@@ -417,9 +445,12 @@ class _Linker:
         url = safety.safe_url(value)
         if url:
             return Markup(f"[{safety.escape_text(value)}]({url})")
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value.strip()):
+            # Another scheme (s3://, javascript:...): shown as text, never a link.
+            return Markup(f"<code>{safety.escape_text(value)}</code>")
         path = safety.repo_path(value, self.context.repo_root)
         if path is None:
-            return Markup(f"{safety.escape_text(value)} (not a file in the repository)")
+            return Markup(f"{safety.escape_text(value)} (no such file in the repository)")
         blob = _forge_url(self.context.options, "blob", path)
         if blob:
             return Markup(f"[{safety.escape_text(path)}]({blob})")
@@ -499,6 +530,7 @@ def _emit(
     title: str,
     source: str | None = None,
     affected: bool = False,
+    nav_title: str = "",
     **values: Any,
 ) -> None:
     """Render ``template`` to ``path`` with the shared page parts."""
@@ -522,7 +554,7 @@ def _emit(
         fmt=_format_value,
         **values,
     )
-    context.pages.append(GeneratedPage(path, text, source, title, affected))
+    context.pages.append(GeneratedPage(path, text, source, title, affected, nav_title))
 
 
 def _banner_for(context: _Context, path: str, affected: bool) -> str:
@@ -535,25 +567,23 @@ def _banner_for(context: _Context, path: str, affected: bool) -> str:
     )
 
 
-_BADGES = {
-    ItemState.MET: ("✅", "met"),
-    ItemState.WAIVED: ("🟨", "waived"),
-    ItemState.MISSING: ("❌", "missing"),
-    ItemState.STALE: ("🟧", "stale"),
-    ItemState.FAILED: ("❌", "failed"),
-    ItemState.REJECTED: ("⛔", "rejected"),
-    ItemState.INVALID: ("❌", "invalid"),
-    StageState.MET: ("✅", "met"),
-    StageState.BLOCKED: ("⛔", "blocked"),
-    StageState.PENDING: ("⏳", "pending"),
+_BADGE_KINDS = {
+    ItemState.MET: "met",
+    ItemState.WAIVED: "waived",
+    ItemState.MISSING: "missing",
+    ItemState.STALE: "stale",
+    ItemState.FAILED: "failed",
+    ItemState.REJECTED: "rejected",
+    ItemState.INVALID: "invalid",
+    StageState.MET: "met",
+    StageState.BLOCKED: "blocked",
+    StageState.PENDING: "pending",
 }
 
 
 def _state_badge(state: object) -> Markup:
-    """An emoji and a word for a requirement or stage state (never colour alone)."""
-    icon, word = _BADGES.get(state, ("•", str(state)))  # type: ignore[call-overload]
-    css = re.sub(r"[^a-z-]", "", str(word))
-    return Markup(f'{icon} <span class="gov-state gov-{css}">{safety.escape_text(word)}</span>')
+    """The badge of a requirement or stage state (its word, never colour alone)."""
+    return badge(str(state), _BADGE_KINDS.get(state, "unknown"))  # type: ignore[call-overload]
 
 
 def _format_value(value: object) -> str:
@@ -841,6 +871,7 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
         path,
         "version.md.j2",
         title=f"{model.name or model.id} {version.version}",
+        nav_title=f"Version {version.version}",
         source=model.location.file,
         affected=status.blocked,
         model=model,
