@@ -351,10 +351,16 @@ def test_broken_policy_does_not_cascade_into_stage_check_or_role_findings(
     assert result.registry.policy is None
 
 
-def test_deeply_nested_yaml_is_refused_without_exhausting_the_stack(tmp_path: Path) -> None:
+@pytest.mark.parametrize("levels", [60, 5000])
+def test_deeply_nested_yaml_is_refused_without_exhausting_the_stack(
+    tmp_path: Path, levels: int
+) -> None:
     records = tmp_path / "repo" / RECORDS
     shutil.copytree(CASES / "valid", records)
-    (records / "datasets" / "deep.yaml").write_text("id: deep\nextra: " + "[" * 5000 + "\n")
+    (records / "datasets" / "deep.yaml").write_text("id: deep\nextra: " + "[" * levels + "\n")
     (finding,) = load_registry(records).findings
     assert (finding.line, finding.code) == (2, "invalid-record")
-    assert "nested more than 50 levels deep" in finding.message
+    # libyaml stops at its own limit (1000) with its own words; below it, ours applies.
+    assert "nest" in finding.message
+    if levels == 60:
+        assert "nested more than 50 levels deep" in finding.message
