@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_governance.history import read_history
+from mkdocs_governance.history import parse_trailers, read_history
 from mkdocs_governance.history.model import ChangeKind, SignatureStatus, WorktreeState
 from tests.gitrepo import GitRepo
 
@@ -385,3 +385,13 @@ def test_repository_owned_by_another_user_is_unavailable_with_safe_directory_fix
     message = history.problems[0].message
     assert "dubious ownership" in message
     assert f"git config --global --add safe.directory {repo.path.resolve()}" in message
+
+
+def test_trailers_are_read_from_the_last_paragraph_only_when_it_is_all_trailers() -> None:
+    assert parse_trailers("Why.\n\nSigned-off-by: A <a@x>\nReviewed-by: B\n  continued") == (
+        ("Signed-off-by", "A <a@x>"),
+        ("Reviewed-by", "B continued"),
+    )
+    assert parse_trailers("Why.\n\nSigned-off-by: A <a@x>\nnot a trailer line") == ()
+    assert parse_trailers("Approved-by: C") == (("Approved-by", "C"),)
+    assert parse_trailers("") == ()

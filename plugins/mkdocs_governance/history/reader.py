@@ -621,8 +621,10 @@ def _missing_signature_tools(probe: RepositoryProbe, kinds: set[str | None]) -> 
                     subject,
                     "sign-off commits are SSH-signed but git has no allowed-signers file, so "
                     "it cannot check SSH signatures (it would report them as unsigned); "
-                    'write one line per approver (`<email> namespaces="git" <public key>`) '
-                    "and set `git config gpg.ssh.allowedSignersFile <file>`",
+                    "create one and set `git config gpg.ssh.allowedSignersFile <file>`. The "
+                    "gate matches each signature's key fingerprint against `signing_keys` in "
+                    "people.yaml, so the file may list the approvers' keys (one line each: "
+                    '`<email> namespaces="git" <public key>`) or be empty',
                 )
             )
         elif not (probe.runner.cwd / Path(signers).expanduser()).is_file():
