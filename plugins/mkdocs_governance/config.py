@@ -35,6 +35,22 @@ class _AsOfDate(c.BaseConfigOption[date | None]):
         )
 
 
+class _GateMode(c.Choice[str]):
+    """``fail``, ``warn`` or ``off``.
+
+    MkDocs reads ``mkdocs.yml`` as YAML 1.1, where a bare ``off`` is the boolean
+    false: ``gate: off`` must still mean off, not a confusing type error.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(GATE_MODES, default="fail")
+
+    def run_validation(self, value: object) -> str:
+        if value is False:
+            value = "off"
+        return super().run_validation(value)
+
+
 class _Prefix(c.Type[str]):
     """A folder name inside the docs (``governance``, ``wiki/governance``)."""
 
@@ -86,7 +102,7 @@ class GovernanceConfig(Config):
     enabled = c.Type(bool, default=True)
     records_dir = c.Type(str, default="governance_records")
     prefix = _Prefix(default="governance")
-    gate = c.Choice(GATE_MODES, default="fail")
+    gate = _GateMode()
     base_ref = c.Optional(c.Type(str))
     repo_url = c.Optional(_RepoUrl())
     branch = c.Type(str, default="main")
