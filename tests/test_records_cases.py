@@ -94,6 +94,8 @@ MALFORMED = [
      ["front matter is a list, not a mapping"]),
     ("tab_indented.yaml", "models/churn.yaml", "invalid-record", 7,
      ["tab used where YAML expects spaces", "replace the tab with spaces"]),
+    ("personal_data_missing.yaml", "datasets/sample.yaml", "invalid-record", 1,
+     ["required field `personal_data` is missing", "true or false"]),
     ("bool_yes.yaml", "datasets/sample.yaml", "invalid-record", 3,
      ["`personal_data` is `yes`; write true or false"]),
     ("bad_subject.yaml", "signoffs/x.yaml", "invalid-record", 8,

@@ -572,8 +572,10 @@ def _read_fields(
     issues = Issues()
     values, lines = convert_mapping(schema, node, issues)
     record_id = _scalar_text(node.items.get("id")) or PurePosixPath(path).stem
-    if not _report(state, path, issues, subject=record_id if kind != "signoff" else path):
-        state.mark_broken(kind, record_id if kind not in ("signoff", "verification") else path)
+    if kind in ("signoff", "verification"):
+        record_id = path
+    if not _report(state, path, issues, subject=record_id):
+        state.mark_broken(kind, record_id)
         return None
     return values, lines, node, body
 
@@ -681,7 +683,7 @@ def _load_dataset(state: _State, path: str, data: bytes) -> None:
         source=values.get("source", ""),
         version=values.get("version", ""),
         sha256=values.get("sha256", "").lower(),
-        personal_data=values.get("personal_data", False),
+        personal_data=values["personal_data"],
         license=values.get("license", ""),
         location=Location(path, 1, lines),
         extra=values.get("extra", {}),

@@ -729,7 +729,13 @@ DATASET = RecordSchema(
         Field("source", Text()),
         Field("version", VERSION),
         Field("sha256", SHA256, description="Content hash of the data."),
-        Field("personal_data", Boolean()),
+        # Required: a missing answer must not read as "no personal data".
+        Field(
+            "personal_data",
+            Boolean(),
+            required=True,
+            description="Whether the data holds personal data (GDPR).",
+        ),
         Field("license", Text()),
     ),
 )
@@ -749,7 +755,7 @@ EXPERIMENT = RecordSchema(
         Field("params", MapOf(Free())),
         Field("metrics", METRICS),
         Field("metric_history", MapOf(ListOf(Pair()))),
-        Field("outcome", Choice(EXPERIMENT_OUTCOMES)),
+        Field("outcome", Choice(EXPERIMENT_OUTCOMES), description="Default: running."),
         Field("conclusion", Text()),
     ),
 )
