@@ -10,9 +10,10 @@ the commit that added each record file. It performs no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from typing import Any
 
 from ..history.identity import match_person
 from ..history.model import Commit, History, WorktreeState
@@ -65,6 +66,8 @@ class Context:
     digests: Mapping[str, str]
     base: Registry | None = None
     head_policy_digest: str = ""
+    # Results several rules share (slot fills, check outcomes), computed once.
+    memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
 
     # -- versions -----------------------------------------------------------------
 
@@ -144,11 +147,15 @@ class Context:
         file_history = self.history.file(path)
         if file_history is None or file_history.created_by is None:
             return len(self.history.order) + 1
-        try:
-            position = self.history.order.index(file_history.created_by.sha)
-        except ValueError:
+        position = self._positions.get(file_history.created_by.sha)
+        if position is None:
             return 0
         return len(self.history.order) - position
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        # sha -> index in ``order`` (newest first), so ordering records stays linear.
+        return {sha: index for index, sha in enumerate(self.history.order)}
 
     def adding_commit(self, path: str) -> Commit | None:
         """The commit that added ``path`` (following renames), if committed."""
@@ -194,7 +201,14 @@ class Context:
 
     def signoffs_for(self, key: str, stage: str) -> list[SignOff]:
         """The standing sign-offs of version ``key`` for ``stage``."""
-        return [s for s in self.standing_signoffs if s.key == key and s.stage == stage]
+        return self._standing_by_stage.get((key, stage), [])
+
+    @cached_property
+    def _standing_by_stage(self) -> dict[tuple[str, str], list[SignOff]]:
+        grouped: dict[tuple[str, str], list[SignOff]] = {}
+        for signoff in self.standing_signoffs:
+            grouped.setdefault((signoff.key, signoff.stage), []).append(signoff)
+        return grouped
 
     def policy_signoffs(self) -> list[SignOff]:
         """Sign-offs of a policy change (``model: policy``), latest per approver and role."""
@@ -215,8 +229,14 @@ class Context:
 
         Newest by ``date``, then by commit order (uncommitted newest), then by path.
         """
-        candidates = [v for v in self.registry.verifications if v.key == key and v.check == check]
-        return max(candidates, key=self._order, default=None)
+        return max(self._verifications.get((key, check), []), key=self._order, default=None)
+
+    @cached_property
+    def _verifications(self) -> dict[tuple[str, str], list[Verification]]:
+        grouped: dict[tuple[str, str], list[Verification]] = {}
+        for record in self.registry.verifications:
+            grouped.setdefault((record.key, record.check), []).append(record)
+        return grouped
 
     def age_limit(self, days: int | None) -> date | None:
         """The oldest date still within ``days`` of ``as_of`` (None: no limit)."""

@@ -324,12 +324,16 @@ SIGNOFF_PREDICATES: dict[str, SignoffPredicate] = {
 
 
 def signoff_problems(ctx: Context, signoff: SignOff) -> list[tuple[str, str]]:
-    """Every ``(code, message)`` that keeps ``signoff`` from counting."""
+    """Every ``(code, message)`` that keeps ``signoff`` from counting (computed once)."""
+    memo_key = ("signoff", signoff.location.file, str(signoff.location.line))
+    if memo_key in ctx.memo:
+        return ctx.memo[memo_key]
     problems = []
     for code, predicate in SIGNOFF_PREDICATES.items():
         message = predicate(ctx, signoff)
         if message:
             problems.append((code, message))
+    ctx.memo[memo_key] = problems
     return problems
 
 
@@ -430,9 +434,12 @@ def fill_slots(
 
 
 def stage_fills(ctx: Context, version: ModelVersion, stage: str) -> list[SlotFill]:
-    """The sign-off slots of ``stage`` for ``version``, filled."""
-    requirements = ctx.requirements(version, stage).signoffs
-    return fill_slots(ctx, requirements, ctx.signoffs_for(version.key, stage))
+    """The sign-off slots of ``stage`` for ``version``, filled (computed once per run)."""
+    memo_key = ("fills", version.key, stage)
+    if memo_key not in ctx.memo:
+        requirements = ctx.requirements(version, stage).signoffs
+        ctx.memo[memo_key] = fill_slots(ctx, requirements, ctx.signoffs_for(version.key, stage))
+    return ctx.memo[memo_key]
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -555,8 +562,15 @@ def assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOut
     """The state of the check ``check_id`` for ``version``, with the finding code it yields.
 
     Automatic checks are computed from the version and model card; the others read the
-    latest verification record (by date, then commit order).
+    latest verification record (by date, then commit order). Computed once per run.
     """
+    memo_key = ("check", version.key, check_id)
+    if memo_key not in ctx.memo:
+        ctx.memo[memo_key] = _assess_check(ctx, version, check_id)
+    return ctx.memo[memo_key]
+
+
+def _assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOutcome:
     assert ctx.policy is not None
     spec = ctx.policy.checks.get(check_id)
     if spec is None:
