@@ -366,3 +366,15 @@ def test_deeply_nested_yaml_is_refused_without_exhausting_the_stack(
     assert "nest" in finding.message
     if levels == 60:
         assert "nested more than 50 levels deep" in finding.message
+
+
+def test_superseded_by_a_missing_decision_is_an_unknown_reference(tmp_path: Path) -> None:
+    records = tmp_path / "repo" / RECORDS
+    shutil.copytree(CASES / "valid", records)
+    text = (CASES / "nygard_superseded.md").read_text()
+    (records / "decisions" / "0002-use-rules.md").write_text(
+        text.replace("0001-use-gradient-boosting.md", "0009-missing.md")
+    )
+    (finding,) = load_registry(records).findings
+    assert (finding.code, finding.line) == ("unknown-reference", 7)
+    assert "superseded by `0009-missing.md`" in finding.message

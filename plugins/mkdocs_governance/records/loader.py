@@ -410,7 +410,11 @@ def _build_policy(
                 "metric to compare",
             )
         if minimum is not None and maximum is not None and minimum > maximum:
-            issues.add(check_line, f"check `{check_id}` has min {minimum} above max {maximum}")
+            issues.add(
+                check_line,
+                f"check `{check_id}` has min {minimum} above max {maximum}, so no value "
+                "can pass; swap them or fix the bound",
+            )
         checks[check_id] = CheckSpec(
             id=check_id,
             title=spec["title"],
@@ -975,6 +979,21 @@ def _check_references(state: _State) -> None:
                     f"{state.records_dir}/decisions/; give the id (file name without .md) "
                     "or the number of the decision it replaces",
                 )
+        target = decision.superseded_by
+        # Only a link to a local file or an ADR number is checked; prose is left alone.
+        if (
+            target
+            and "://" not in target
+            and re.fullmatch(r"[^\s]+\.md|(?:ADR[-_ ]?)?\d+", target, re.IGNORECASE)
+            and _find_decision(state.decisions, target) is None
+        ):
+            refs.report(
+                decision.id,
+                decision.location,
+                "status",
+                f"status says superseded by `{target}`, which is no decision in "
+                f"{state.records_dir}/decisions/; fix the link",
+            )
     for signoff in state.signoffs:
         refs.version(signoff.id, signoff.location, signoff.model, signoff.version)
         refs.stage(signoff.id, signoff.location, "stage", signoff.stage)

@@ -282,7 +282,8 @@ class Choice(FieldType):
         allowed = ", ".join(self.values)
         issues.add(
             scalar.line,
-            f"`{name}` is `{scalar.text}`, not one of: {allowed}{did_you_mean(scalar.text, self.values)}",
+            f"`{name}` is `{scalar.text}`, not one of: {allowed}"
+            f"{did_you_mean(scalar.text, self.values)}; write one of those words exactly",
         )
         return INVALID
 
