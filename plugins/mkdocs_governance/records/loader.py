@@ -548,6 +548,34 @@ def _load_people(state: _State, path: str, data: bytes) -> None:
             )
             continue
         state.people[person.id] = person
+        _check_emails(state, person, item)
+
+
+def _check_emails(state: _State, person: Person, item: YamlMap) -> None:
+    """One git identity, one person: otherwise a commit could be credited to either."""
+    emails_node = item.items.get("emails")
+    lines = (
+        [entry.line for entry in emails_node.items]
+        if isinstance(emails_node, YamlSeq)
+        else [person.location.line_of("emails")] * len(person.emails)
+    )
+    for email, line in zip(person.emails, lines, strict=False):
+        for other in state.people.values():
+            if other.id == person.id:
+                continue
+            if email.lower() in (known.lower() for known in other.emails):
+                state.findings.append(
+                    error(
+                        Code.DUPLICATE_ID,
+                        person.id,
+                        f"email `{email}` belongs to both `{other.id}` "
+                        f"({other.location.file}:{other.location.line_of('emails')}) and "
+                        f"`{person.id}` ({person.location.file}:{line}); commits by this "
+                        "address could be credited to either: keep it on one person",
+                        person.location.file,
+                        line,
+                    )
+                )
 
 
 def _scalar_text(node: YamlNode | None) -> str | None:

@@ -153,6 +153,7 @@ SHA256_PATTERN = r"[0-9a-fA-F]{64}"
 SUBJECT_PATTERN = r"sha256:[0-9a-f]{64}"
 
 IDENTIFIER = Text(ID_PATTERN, "an id of letters, digits, `.`, `_` or `-`")
+EMAIL = Text(r"[^@\s]+@[^@\s]+", "an email address like name@example.com")
 VERSION = Text(
     VERSION_PATTERN, "a version of letters, digits, `.`, `_`, `+` or `-`", numbers_ok=True
 )
@@ -662,7 +663,7 @@ PERSON = RecordSchema(
     fields=(
         Field("id", IDENTIFIER, required=True, description="Short id used in other records."),
         Field("name", Text(), required=True),
-        Field("emails", NAMES, description="Git author emails of this person."),
+        Field("emails", ListOf(EMAIL), description="Git author emails of this person."),
         Field("roles", IDS, description="Roles held (e.g. ml-lead, model-risk)."),
         Field("signing_keys", NAMES, description="GPG/SSH key fingerprints."),
     ),
