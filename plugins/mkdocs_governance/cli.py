@@ -514,6 +514,56 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+# -- diff: what a pull request does to governance (SPEC §9) ---------------------------------
+
+
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="the pull request's base, e.g. origin/main (default: base_ref from mkdocs.yml); "
+        "compared from its merge base with HEAD, like a pull request's diff",
+    )
+    parser.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="output format"
+    )
+    parser.add_argument(
+        "--as-of", metavar="DATE", help="judge date rules as of this day (YYYY-MM-DD)"
+    )
+    _add_config_arguments(parser)
+
+
+def run_diff(args: argparse.Namespace, out: TextIO) -> int:
+    """``diff``: print the change against the base; exit 0 once printed (``check`` gates)."""
+    from .policy.changes import format_markdown
+
+    settings = load_settings(args)
+    if not settings.base_ref:
+        raise UsageError("no base ref: pass --base REF (e.g. --base origin/main)")
+    run = _run(settings)
+    if run.changes is None:
+        sys.stderr.write(
+            format_text([f for f in run.report.findings if f.subject == settings.base_ref])
+        )
+        raise UsageError(f"cannot compare with `{settings.base_ref}`; see above")
+    if args.format == "json":
+        out.write(json.dumps(run.changes.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(format_markdown(run.changes))
+    return EXIT_OK
+
+
+COMMANDS["diff"] = Command(
+    "show what this change does to governance compared with a base ref",
+    _diff_arguments,
+    run_diff,
+    "Compare the records at HEAD (and in the working tree) with the merge base of --base "
+    "and HEAD: stage changes, sign-offs, stale approvals, findings introduced and "
+    "resolved, metric deltas. Markdown for a pull-request comment, or JSON. Exit codes: "
+    "0 printed, 2 usage problem or base not readable (the gate is `check`'s job).",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand in ``COMMANDS``."""
     from . import __version__
