@@ -81,7 +81,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         self.problem = None
         try:
             self.run = self._evaluate()
-            pages = render_site(self.run, self._site_options(config))
+            pages = render_site(self.run, self._site_options(config), changes=self.run.changes)
         except Exception as problem:
             if not self.serving:
                 raise PluginError(
