@@ -239,12 +239,14 @@ class Scenario:
         commit: bool = True,
         sign: str | None = None,
         comment: str = "",
+        commit_day: str | None = None,
     ) -> str:
         """Write a sign-off of credit-risk@2.1 and commit it as the approver.
 
         ``subject="current"`` writes the current digest, None leaves it out.
         ``committed_by`` commits it as someone else; ``commit=False`` leaves it
-        untracked. Returns the record's repository-relative path.
+        untracked; ``commit_day`` commits it on another day than its date.
+        Returns the record's repository-relative path.
         """
         path = f"{RECORDS}/signoffs/credit-risk/2.1/{name or f'{stage}-{role}-{approver}'}.yaml"
         lines = [
@@ -265,7 +267,7 @@ class Scenario:
             self.repo.commit(
                 f"Sign off {KEY} for {stage} as {role}",
                 author=identity(committed_by or approver),
-                date=self._time(day),
+                date=self._time(commit_day or day),
                 paths=[path],
                 sign=sign,
             )

@@ -212,6 +212,15 @@ def test_future_dated_signoff_is_implausible(scenario: Scenario):
     assert scenario.codes(as_of=date(2026, 3, 2)) == []
 
 
+def test_signoff_committed_before_its_date_is_implausible(scenario: Scenario):
+    scenario.signoff("rafa", "model-risk", day="2026-01-25", commit_day="2026-01-21")
+    (finding,) = errors_of(scenario, Code.IMPLAUSIBLE_DATE)
+    assert "committed on 2026-01-21" in finding.message
+    # The twin: backdating (recording on the 25th a review done on the 21st) is normal.
+    scenario.signoff("duo", "model-risk", day="2026-01-21", commit_day="2026-01-25")
+    assert scenario.codes() == ["implausible-date"]
+
+
 def test_signoff_dated_before_the_version_existed_is_implausible(scenario: Scenario):
     scenario.signoff("rafa", "model-risk", day="2026-01-03")
     assert scenario.codes() == ["implausible-date"]

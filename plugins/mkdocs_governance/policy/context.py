@@ -140,14 +140,15 @@ class Context:
     # -- records and their commits -----------------------------------------------
 
     def commit_rank(self, path: str) -> int:
-        """Order records by when they were committed: higher is newer.
+        """Order records by when their content was committed: higher is newer.
 
-        An uncommitted record ranks newest (it is the latest thing written).
+        The commit that last changed the file counts (it wrote the record as it is);
+        an uncommitted record ranks newest (it is the latest thing written).
         """
         file_history = self.history.file(path)
-        if file_history is None or file_history.created_by is None:
+        if file_history is None or file_history.last_changed_by is None:
             return len(self.history.order) + 1
-        position = self._positions.get(file_history.created_by.sha)
+        position = self._positions.get(file_history.last_changed_by.sha)
         if position is None:
             return 0
         return len(self.history.order) - position
@@ -163,6 +164,13 @@ class Context:
         if file_history is None or file_history.created_by is None:
             return None
         return self.history.commit(file_history.created_by.sha)
+
+    def last_commit(self, path: str) -> Commit | None:
+        """The newest commit that changed ``path``, if committed."""
+        file_history = self.history.file(path)
+        if file_history is None or file_history.last_changed_by is None:
+            return None
+        return self.history.commit(file_history.last_changed_by.sha)
 
     def later_commits(self, path: str) -> list[Commit]:
         """The commits that changed ``path`` after it was added, oldest first."""

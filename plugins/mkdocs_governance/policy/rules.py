@@ -18,7 +18,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..findings import Code, Finding, Severity, error, warning
@@ -282,7 +282,9 @@ def expiry_problem(ctx: Context, signoff: SignOff) -> str | None:
     )
 
 
-def _date_problem(ctx: Context, record_date: date, version: ModelVersion, what: str) -> str | None:
+def _date_problem(
+    ctx: Context, record_date: date, version: ModelVersion, what: str, path: str
+) -> str | None:
     if record_date > ctx.as_of:
         return (
             f"This {what} is dated {record_date.isoformat()}, after {ctx.as_of.isoformat()}: a "
@@ -301,6 +303,15 @@ def _date_problem(ctx: Context, record_date: date, version: ModelVersion, what: 
             f"{version.key} to {version.location.file} ({created.isoformat()}): it cannot "
             "concern this version. Correct its date."
         )
+    # The commit that wrote the record as it now is (a later edit may change the date).
+    written = ctx.last_commit(path) if ctx.history.available else None
+    # A day of slack: the record's date and the commit's date may be in other time zones.
+    if written is not None and record_date > written.author_date.date() + timedelta(days=1):
+        return (
+            f"This {what} is dated {record_date.isoformat()}, but it was committed on "
+            f"{written.author_date.date().isoformat()} ({_commit_text(written)}): a record "
+            "cannot be committed before the day it was made. Correct its date."
+        )
     return None
 
 
@@ -309,7 +320,7 @@ def date_problem(ctx: Context, signoff: SignOff) -> str | None:
     version = ctx.registry.version(signoff.key)
     if version is None:
         return None
-    return _date_problem(ctx, signoff.date, version, "sign-off")
+    return _date_problem(ctx, signoff.date, version, "sign-off", signoff.location.file)
 
 
 # The order is the order a checklist explains an invalid sign-off in.
@@ -499,7 +510,7 @@ def _metric_outcome(version: ModelVersion, spec: Any) -> CheckOutcome:
     if spec.maximum is not None:
         bounds.append(f"<= {spec.maximum:g}")
     bound_text = " and ".join(bounds) or "(no bound)"
-    where = dict(file=version.location.file, line=version.location.line_of("metrics"))
+    file, line = version.location.file, version.location.line_of("metrics")
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return CheckOutcome(
             ItemState.FAILED,
@@ -507,7 +518,8 @@ def _metric_outcome(version: ModelVersion, spec: Any) -> CheckOutcome:
             f"bound {spec.metric} {bound_text} cannot be shown to hold. Add "
             f"'{spec.metric}' under the version's metrics.",
             Code.FAILED_CHECK,
-            **where,
+            file=file,
+            line=line,
         )
     low_ok = spec.minimum is None or value >= spec.minimum
     high_ok = spec.maximum is None or value <= spec.maximum
@@ -519,7 +531,8 @@ def _metric_outcome(version: ModelVersion, spec: Any) -> CheckOutcome:
         "The version may not sit in this stage with this performance; train a better "
         "version or demote this one.",
         Code.FAILED_CHECK,
-        **where,
+        file=file,
+        line=line,
     )
 
 
@@ -599,7 +612,6 @@ def _assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOu
             line=version.location.line,
         )
     files = (record.location.file,)
-    where = dict(records=files, file=record.location.file)
     if record.status == "failed":
         return CheckOutcome(
             ItemState.FAILED,
@@ -608,7 +620,8 @@ def _assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOu
             + ". Fix the version and record a passing check.",
             Code.FAILED_CHECK,
             line=record.location.line_of("status"),
-            **where,
+            records=files,
+            file=record.location.file,
         )
     digest = ctx.digests.get(version.key, "")
     if record.subject != digest:
@@ -623,16 +636,18 @@ def _assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOu
             f"with subject: {digest}.",
             Code.STALE_CHECK,
             line=record.location.line_of("subject"),
-            **where,
+            records=files,
+            file=record.location.file,
         )
-    date_issue = _date_problem(ctx, record.date, version, "verification")
+    date_issue = _date_problem(ctx, record.date, version, "verification", record.location.file)
     if date_issue:
         return CheckOutcome(
             ItemState.INVALID,
             date_issue,
             Code.IMPLAUSIBLE_DATE,
             line=record.location.line_of("date"),
-            **where,
+            records=files,
+            file=record.location.file,
         )
     if record.status == "waived":
         problem = _waiver_problem(ctx, record)
@@ -642,7 +657,8 @@ def _assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOu
                 problem,
                 Code.INVALID_WAIVER,
                 line=record.location.line_of("waiver"),
-                **where,
+                records=files,
+                file=record.location.file,
             )
         assert record.waiver is not None
         return CheckOutcome(
@@ -764,7 +780,11 @@ def rule_implausible_date(ctx: Context) -> Iterable[Finding]:
     "Before its version" means before the version's ``created`` date, or before the
     author date of the commit that added the model file (an approximation of the
     commit that added the version: the history pass does not read file contents).
+    Also implausible: a record dated more than a day after the commit that last
+    changed it (it was committed before it was made; the day of slack absorbs time
+    zones).
     Verifications are judged when they are the latest result of a required check.
+    Such a record does not count.
     """
     yield from _per_signoff(ctx, Code.IMPLAUSIBLE_DATE, date_problem, "date")
     yield from _check_findings(ctx, Code.IMPLAUSIBLE_DATE)
