@@ -25,7 +25,7 @@ from .core import GovernanceRun, run_governance
 from .findings import Finding, error
 from .history import read_history_cached
 from .history.model import History
-from .site import GeneratedPage, SiteOptions, navigation, render_site
+from .site import GeneratedPage, SiteOptions, navigation, plain_title, render_site
 from .site.safety import sanitize_html
 
 log = get_plugin_logger(__name__)
@@ -127,9 +127,14 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         """Clean the HTML of generated pages: record text must not become live markup."""
         if not self.config.enabled:
             return None
-        if page.file.src_uri in self.generated:
-            return sanitize_html(html)
-        return None
+        generated = self.generated.get(page.file.src_uri)
+        if generated is None:
+            return None
+        # Themes print page.title as markup in some places (navigation) and through
+        # ``striptags`` (which unescapes entities) in others (<title>): no escaping
+        # is right for both, so a record's angle brackets become lookalikes.
+        page.title = plain_title(generated.title or page.title or "")
+        return sanitize_html(html)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -7,7 +7,14 @@ any engine can write out. Templates live in ``site/templates/``.
 
 from __future__ import annotations
 
-from .render import GeneratedPage, SiteOptions, governance_json, navigation, render_site
+from .render import (
+    GeneratedPage,
+    SiteOptions,
+    governance_json,
+    navigation,
+    plain_title,
+    render_site,
+)
 from .safety import escape_text, render_markdown, sanitize_html
 
 __all__ = [
@@ -16,6 +23,7 @@ __all__ = [
     "escape_text",
     "governance_json",
     "navigation",
+    "plain_title",
     "render_markdown",
     "render_site",
     "sanitize_html",

@@ -229,7 +229,9 @@ def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> li
 
     The dashboard first, then one group per kind (models get a sub-group each:
     the model card and its versions), then people, audit trail and findings.
-    Assets and JSON are not listed.
+    Assets and JSON are not listed. Titles pass through
+    [`plain_title`][mkdocs_governance.site.render.plain_title]: themes print nav
+    titles as markup, and a title comes from record text (a model's name).
     """
     top: list[Any] = []
     groups: dict[str, list[Any]] = {}
@@ -245,15 +247,17 @@ def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> li
             continue
         relative = page.path[len(prefix) + 1 :] if prefix else page.path
         parts = relative.split("/")
-        entry = {page.title or relative: page.path}
+        title = plain_title(page.title or relative)
+        entry = {title: page.path}
         if len(parts) == 3 and parts[0] == "models":
             if parts[2] == "index.md":
                 model_groups[parts[1]] = [{"Model card": page.path}]
                 groups.setdefault("models", []).append(
-                    {page.title or parts[1]: model_groups[parts[1]]}
+                    {title: model_groups[parts[1]]}
                 )
             elif parts[1] in model_groups:
-                model_groups[parts[1]].append({page.nav_title or page.title: page.path})
+                nav_title = plain_title(page.nav_title) if page.nav_title else title
+                model_groups[parts[1]].append({nav_title: page.path})
         elif len(parts) > 1 and parts[0] in group_titles:
             groups.setdefault(parts[0], []).append(entry)
         else:
@@ -264,6 +268,16 @@ def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> li
             nav.append({title: groups[folder]})
     nav.extend(top[1:])
     return nav
+
+
+def plain_title(title: str) -> str:
+    """A page or nav title that is inert in any theme context.
+
+    Themes print titles raw (navigation) or through ``striptags``, which unescapes
+    entities (``<title>``), so neither raw nor escaped text is safe in both: angle
+    brackets become the lookalikes ‹ › and ``&`` stays as is.
+    """
+    return " ".join(title.replace("<", "‹").replace(">", "›").split())
 
 
 # ---------------------------------------------------------------- lookups
