@@ -382,3 +382,21 @@ def test_superseded_by_a_missing_decision_is_an_unknown_reference(tmp_path: Path
     (finding,) = load_registry(records).findings
     assert (finding.code, finding.line) == ("unknown-reference", 7)
     assert "superseded by `0009-missing.md`" in finding.message
+
+
+def test_an_unreadable_policy_is_reported_once_not_also_as_missing(tmp_path: Path) -> None:
+    records = tmp_path / "repo" / RECORDS
+    shutil.copytree(CASES / "valid", records)
+    (records / "policy.yaml").write_bytes(b"stages: [a]\n" + b"#" * MAX_FILE_BYTES)
+    (finding,) = load_registry(records).findings
+    assert finding.file == f"{RECORDS}/policy.yaml"
+    assert "byte limit" in finding.message
+
+
+def test_policy_yaml_and_policy_yml_together_are_a_duplicate(tmp_path: Path) -> None:
+    records = tmp_path / "repo" / RECORDS
+    shutil.copytree(CASES / "valid", records)
+    shutil.copyfile(records / "policy.yaml", records / "policy.yml")
+    (finding,) = load_registry(records).findings
+    assert (finding.code, finding.file) == ("duplicate-id", f"{RECORDS}/policy.yml")
+    assert f"`{RECORDS}/policy.yaml` already holds the policy" in finding.message

@@ -234,6 +234,11 @@ def _load(
         if kind.startswith("unexpected"):
             state.invalid(path, 1, _unexpected_message(path, rel_dir, kind))
             continue
+        # Claimed before reading, so an unreadable policy.yaml is not also "missing".
+        if kind == "policy" and state.policy_file is None:
+            state.policy_file = path
+        elif kind == "people" and state.people_file is None:
+            state.people_file = path
         try:
             data = sources[path]()
             _LOADERS[kind](state, path, data)
@@ -363,7 +368,7 @@ def _expect_mapping(node: YamlNode, what: str) -> YamlMap:
 
 
 def _load_policy(state: _State, path: str, data: bytes) -> None:
-    if state.policy_file is not None:
+    if state.policy_file != path:
         state.findings.append(
             error(
                 Code.DUPLICATE_ID,
@@ -375,7 +380,6 @@ def _load_policy(state: _State, path: str, data: bytes) -> None:
             )
         )
         return
-    state.policy_file = path
     node = _expect_mapping(read_yaml_bytes(data), "policy.yaml")
     issues = Issues()
     values, lines = convert_mapping(POLICY, node, issues)
@@ -481,7 +485,7 @@ def _signoff_requirements(items: Iterable[Mapping[str, Any]]) -> tuple[SignoffRe
 
 
 def _load_people(state: _State, path: str, data: bytes) -> None:
-    if state.people_file is not None:
+    if state.people_file != path:
         state.findings.append(
             error(
                 Code.DUPLICATE_ID,
@@ -493,7 +497,6 @@ def _load_people(state: _State, path: str, data: bytes) -> None:
             )
         )
         return
-    state.people_file = path
     node = _expect_mapping(read_yaml_bytes(data), "people.yaml")
     issues = Issues()
     for key, line in node.key_lines.items():
