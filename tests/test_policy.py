@@ -372,3 +372,9 @@ def test_policy_change_with_required_policy_signoffs_passes():
     head = replace(head, signoffs=(*head.signoffs, approval))
     report = judge(head, base=base)
     assert report.passed, [f.format_line() for f in report.findings]
+
+
+def test_signoff_by_someone_not_in_people_fills_no_slot():
+    signoffs, _ = full_production()
+    report = judge(production_registry(signoffs=[*signoffs[:2], signoff("ghost", "product-owner")]))
+    assert codes(report) == ["missing-signoff", "role-not-held"]

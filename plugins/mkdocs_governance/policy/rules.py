@@ -117,7 +117,12 @@ def role_problem(ctx: Context, signoff: SignOff) -> str | None:
                 "this sign-off cannot count yet: people.yaml changes take effect once merged. "
                 "Merge the people.yaml change first, then sign off."
             )
-        return None  # the records layer reports the unknown reference
+        # The records layer reports the unknown reference too; this keeps the sign-off
+        # from filling a slot in the checklist.
+        return (
+            f"Approver '{signoff.approver}' is not in people.yaml, so holds no role and "
+            "cannot sign off. Name a person listed there."
+        )
     if signoff.role in person.roles:
         return None
     held = ", ".join(person.roles) or "no role"
