@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from scripts.generate_repo import RECORDS, generate_repo  # noqa: E402
 
 from mkdocs_governance.history import read_history  # noqa: E402
-from mkdocs_governance.history.reader import _LOG_FORMAT  # noqa: E402
+from mkdocs_governance.history.reader import _COMMIT_FIELDS, _Framing  # noqa: E402
 
 _MEMORY_PROBE = """
 import resource, sys, tracemalloc
@@ -140,7 +140,7 @@ def measure(workdir: Path, scale: int, args: argparse.Namespace) -> Row:
     same = [
         "-c", "log.showSignature=false", "--literal-pathspecs", "log", "--encoding=UTF-8",
         "--no-mailmap", "--no-color", "-z", "--name-status", "-M", "--diff-merges=first-parent",
-        "--topo-order", _LOG_FORMAT, "HEAD", "--", RECORDS,
+        "--topo-order", _Framing.fresh().format(_COMMIT_FIELDS), "HEAD", "--", RECORDS,
     ]  # fmt: skip
     floor_same = median_time(lambda: drain(repo, same), args.runs)
 

@@ -12,7 +12,7 @@ from scripts.generate_repo import generate_repo
 from mkdocs_governance.findings import Code
 from mkdocs_governance.history import read_history
 from mkdocs_governance.history.model import ChangeKind
-from mkdocs_governance.history.reader import _records
+from mkdocs_governance.history.reader import _Framing, _records
 
 RECORDS = "governance_records"
 
@@ -96,29 +96,34 @@ def test_renamed_file_history_follows_back_to_the_original_name(generated: Path)
 
 
 def test_a_record_without_its_end_marker_is_reported_not_misparsed() -> None:
-    # The stream of a crafted or truncated commit: too few fields before the next record.
-    sha = b"a" * 40
-    tokens = iter([
-        b"\x1eGOVERNANCE-COMMIT", sha, b"", b"A", b"a@x", b"2026-01-01T00:00:00+00:00",
-        b"A", b"a@x", b"2026-01-01T00:00:00+00:00", b"subject",  # body and end marker missing
-        b"\x1eGOVERNANCE-COMMIT", b"b" * 40, b"", b"B", b"b@x", b"2026-01-01T00:00:00+00:00",
-        b"B", b"b@x", b"2026-01-01T00:00:00+00:00", b"s", b"", b"\x1fGOVERNANCE-END",
-        b"\nM", b"governance_records/a.yaml",
-    ])  # fmt: skip
+    # Records as the stream splits them: the first lacks its body and end marker.
+    framing = _Framing.fresh()
+    date = b"2026-01-01T00:00:00+00:00"
+    broken = b"\0".join([b"a" * 40, b"", b"A", b"a@x", date, b"A", b"a@x", date, b"subject", b""])
+    good = b"\0".join(
+        [b"b" * 40, b"", b"B", b"b@x", date, b"B", b"b@x", date, b"s", b"", framing.end,
+         b"\nM", b"governance_records/a.yaml", b""]
+    )  # fmt: skip
     problems: list = []
-    records = list(_records(tokens, 10, problems))
-    assert problems and problems[0].code == Code.HISTORY_UNAVAILABLE
-    assert "could not be read safely" in problems[0].message
-    # Nothing of the broken record is taken as a change of another commit.
-    assert all(record.fields[0] != sha for record in records)
+    records = list(_records([b"", broken, good], 10, framing, problems))
+    assert len(problems) == 1 and problems[0].code == Code.HISTORY_UNAVAILABLE
+    assert "a" * 40 in problems[0].message and "could not be read safely" in problems[0].message
+    # The well-formed record is still read, with its change.
+    assert [r.fields[0] for r in records] == [b"b" * 40]
+    assert records[0].entries == [(b"M", [b"governance_records/a.yaml"])]
 
 
 def test_a_change_entry_with_an_unknown_status_is_reported() -> None:
-    tokens = iter([
-        b"\x1eGOVERNANCE-COMMIT", b"c" * 40, b"", b"C", b"c@x", b"2026-01-01T00:00:00+00:00",
-        b"C", b"c@x", b"2026-01-01T00:00:00+00:00", b"s", b"", b"\x1fGOVERNANCE-END",
-        b"\nQ", b"governance_records/a.yaml",
-    ])  # fmt: skip
+    framing = _Framing.fresh()
+    date = b"2026-01-01T00:00:00+00:00"
+    piece = b"\0".join(
+        [b"c" * 40, b"", b"C", b"c@x", date, b"C", b"c@x", date, b"s", b"", framing.end,
+         b"\nQ", b"governance_records/a.yaml", b""]
+    )  # fmt: skip
     problems: list = []
-    list(_records(tokens, 10, problems))
+    assert list(_records([piece], 10, framing, problems)) == []
     assert len(problems) == 1 and "change entry" in problems[0].message
+
+
+def test_markers_differ_between_runs() -> None:
+    assert _Framing.fresh().start != _Framing.fresh().start

@@ -132,7 +132,7 @@ def test_only_commits_touching_signoffs_and_verifications_are_verified(
     )
     assert history.commits[signoff].signature.status == SignatureStatus.GOOD  # type: ignore[union-attr]
     assert history.commits[model].signature.status == SignatureStatus.NOT_CHECKED  # type: ignore[union-attr]
-    verify_calls = [line for line in log.read_text().splitlines() if "%G?" in line]
+    verify_calls = [line for line in log.read_text().split("\n") if "%G?" in line]
     # One process for all verified commits, fed by stdin (no per-commit gpg pass).
     assert len(verify_calls) == 1 and "--stdin" in verify_calls[0]
 

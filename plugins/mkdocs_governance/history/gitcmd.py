@@ -104,14 +104,14 @@ class GitRunner:
         status, stdout, stderr = outcome
         return GitResult(int(status), bytes(stdout or b""), str(stderr or ""))
 
-    def stream_tokens(
-        self, args: Sequence[str], *, stdin: BinaryIO | None = None
+    def stream_split(
+        self, args: Sequence[str], separator: bytes, *, stdin: BinaryIO | None = None
     ) -> Iterator[bytes]:
-        """Run ``git args`` and yield its stdout split at NUL bytes, as it arrives.
+        """Run ``git args`` and yield its stdout split at ``separator``, as it arrives.
 
-        The output is never held in full: only the unfinished last token of a
+        The output is never held in full: only the unfinished last piece of a
         chunk is kept. Raises [`HistoryError`][mkdocs_governance.history.gitcmd.HistoryError]
-        after the last token when git exits with an error.
+        after the last piece when git exits with an error.
         """
         from git.cmd import Git  # lazy: see GIT_PYTHON_REFRESH above
 
@@ -129,7 +129,7 @@ class GitRunner:
                 block = read(_CHUNK)
                 if not block:
                     break
-                parts = (rest + block).split(b"\0")
+                parts = (rest + block).split(separator)
                 rest = parts.pop()
                 yield from parts
             if rest:

@@ -25,10 +25,11 @@ How the pass reads Git (the decisions a reviewer will ask about):
 - **Text** is decoded as UTF-8 (``--encoding=UTF-8`` re-encodes commits written
   in another ``i18n.commitEncoding``) with visible replacement characters (U+FFFD)
   for bytes that are not UTF-8, in paths as in names.
-- **The stream is checked**, not trusted: each commit record is a start marker,
-  a fixed number of fields and an end marker; a record that does not have this
-  shape makes the history unavailable, naming the commit, rather than being
-  mis-parsed.
+- **The stream is checked**, not trusted: records are framed by markers drawn
+  at random for each run (so no commit message or path can contain them), and
+  each record must have exactly the expected fields before its end marker; a
+  record of any other shape makes the history unavailable, naming the commit,
+  rather than being mis-parsed.
 - **Signatures** (only when asked for) are checked with ``%G?`` for the commits
   that touched sign-off and verification files, in one second process; before
   that, the signature type of each of those commits is read from the commit
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -62,17 +64,49 @@ from .model import (
 
 NOT_CHECKED = Signature(SignatureStatus.NOT_CHECKED)
 
-_START = b"\x1eGOVERNANCE-COMMIT"
-_END = b"\x1fGOVERNANCE-END"
 # Author, committer, subject, body: the fields of one commit record, in order.
 _COMMIT_FIELDS = ("%H", "%P", "%an", "%ae", "%aI", "%cn", "%ce", "%cI", "%s", "%b")
-_LOG_FORMAT = (
-    "--format=%x1eGOVERNANCE-COMMIT%x00" + "%x00".join(_COMMIT_FIELDS) + "%x00%x1fGOVERNANCE-END"
-)
 _SIGNATURE_FIELDS = ("%H", "%G?", "%GK", "%GS", "%GF")
-_SIGNATURE_FORMAT = (
-    "--format=%x1eGOVERNANCE-COMMIT%x00" + "%x00".join(_SIGNATURE_FIELDS) + "%x00%x1fGOVERNANCE-END"
-)
+
+
+@dataclass(frozen=True, slots=True)
+class _Framing:
+    """The record markers of one git run.
+
+    Each run gets fresh random markers, so no commit message or path written
+    before the run can contain them: a record boundary cannot be forged. The
+    field count is checked as well.
+    """
+
+    nonce: str
+
+    @classmethod
+    def fresh(cls) -> _Framing:
+        return cls(secrets.token_hex(8))
+
+    @property
+    def start(self) -> bytes:
+        """The bytes that open a record."""
+        return f"\x1eGOV-{self.nonce}".encode()
+
+    @property
+    def end(self) -> bytes:
+        """The bytes that close a record's fields."""
+        return f"\x1fEND-{self.nonce}".encode()
+
+    def format(self, fields: Sequence[str]) -> str:
+        """The ``--format`` that frames ``fields``: start, fields, end, NUL-separated
+        (written with git's ``%x`` escapes, so the command line has no control bytes)."""
+        return (
+            f"--format=%x1eGOV-{self.nonce}%x00" + "%x00".join(fields) + f"%x00%x1fEND-{self.nonce}"
+        )
+
+    @property
+    def separator(self) -> bytes:
+        """What splits the stream into records."""
+        return self.start + b"\0"
+
+
 _SHA = re.compile(rb"^[0-9a-f]{40}([0-9a-f]{24})?$")
 _STATUS = re.compile(rb"^[ACDMRTUXB][0-9]*$")
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.*)$")
@@ -248,6 +282,7 @@ def read_probed_history(
     commits: dict[str, Commit] = {}
     order: list[str] = []
     problems: list[Finding] = []
+    framing = _Framing.fresh()
     args = [
         "log",
         "--encoding=UTF-8",
@@ -258,20 +293,22 @@ def read_probed_history(
         "-M",
         "--diff-merges=first-parent",
         "--topo-order",
-        _LOG_FORMAT,
+        framing.format(_COMMIT_FIELDS),
         probe.head,
         "--",
         *probe.pathspecs(),
     ]
     try:
-        for record in _records(probe.runner.stream_tokens(args), len(_COMMIT_FIELDS), problems):
+        pieces = probe.runner.stream_split(args, framing.separator)
+        for record in _records(pieces, len(_COMMIT_FIELDS), framing, problems):
             commit = _commit(record.fields, problems)
             if commit is None:
                 continue
             commits[commit.sha] = commit
             order.append(commit.sha)
-            for change in _changes(probe, commit.sha, record.entries, problems):
-                index.add(change, merge=commit.is_merge)
+            merge = commit.is_merge
+            for change in _changes(probe, commit.sha, record.entries):
+                index.add(change, merge=merge)
     except HistoryError as exc:
         problems.append(_problem(str(probe.repo_root), _explain_refusal(probe.repo_root, str(exc))))
     if problems:
@@ -300,51 +337,39 @@ class _Record:
 
 
 def _records(
-    tokens: Iterator[bytes], field_count: int, problems: list[Finding]
+    pieces: Iterable[bytes], field_count: int, framing: _Framing, problems: list[Finding]
 ) -> Iterator[_Record]:
-    """Group NUL-separated tokens into commit records, checking their shape.
+    """Parse the stream's records (the text between start markers), checking their shape.
 
-    A record is ``START, field_count fields, END`` followed by name-status entries
-    (a status token, then one path, or two for a rename/copy). Anything else is
-    reported and skipped up to the next start marker.
+    A record is ``field_count`` fields, the end marker, then name-status entries
+    (a status token, then one path, or two for a rename/copy), all NUL-separated.
+    A record of any other shape is reported and left out.
     """
-    record: _Record | None = None
-    skipping = False
-    tokens = iter(tokens)
-    for token in tokens:
-        # git puts a newline between the format output and the first status.
-        token = token.lstrip(b"\n")
-        if token == _START:
-            if record is not None:
-                yield record
-            record, skipping = None, False
-            fields = [next(tokens, _END) for _ in range(field_count)]
-            end = next(tokens, None)
-            # The field count is fixed: the end marker must come right after them.
-            if end != _END:
-                problems.append(_malformed(fields[0] if fields else b"?", "the commit fields"))
-                skipping = True
+    for number, piece in enumerate(pieces):
+        if number == 0 and not piece:
+            continue  # the stream starts with a marker
+        tokens = piece.split(b"\0")
+        fields = tokens[:field_count]
+        if len(tokens) <= field_count or tokens[field_count] != framing.end:
+            problems.append(_malformed(fields[0] if fields else b"?", "the commit fields"))
+            continue
+        entries: list[tuple[bytes, list[bytes]]] = []
+        position, count = field_count + 1, len(tokens)
+        while position < count:
+            # git puts a newline between the format output and the first status.
+            status = tokens[position].lstrip(b"\n")
+            position += 1
+            if not status:
                 continue
-            record = _Record(fields, [])
-            continue
-        if skipping or not token:
-            continue
-        if record is None or not _STATUS.match(token):
-            sha = record.fields[0] if record else b"?"
-            problems.append(_malformed(sha, f"a change entry ({token[:20]!r})"))
-            if record is not None:
-                yield record
-            record, skipping = None, True
-            continue
-        count = 2 if token[:1] in (b"R", b"C") else 1
-        entry_paths = [next(tokens, b"") for _ in range(count)]
-        if not all(entry_paths) or _START in entry_paths:
-            problems.append(_malformed(record.fields[0], "a change entry's paths"))
-            record, skipping = None, True
-            continue
-        record.entries.append((token, entry_paths))
-    if record is not None:
-        yield record
+            width = 2 if status[:1] in (b"R", b"C") else 1
+            paths = tokens[position : position + width]
+            position += width
+            if not _STATUS.match(status) or len(paths) != width or not all(paths):
+                problems.append(_malformed(fields[0], f"a change entry ({status[:20]!r})"))
+                break
+            entries.append((status, paths))
+        else:
+            yield _Record(fields, entries)
 
 
 def _malformed(sha: bytes, part: str) -> Finding:
@@ -371,7 +396,7 @@ def _commit(fields: list[bytes], problems: list[Finding]) -> Commit | None:
     except (UnicodeDecodeError, ValueError):
         problems.append(_malformed(sha, "the commit dates"))
         return None
-    body_text = _text(body).strip("\n")
+    body_text = body.decode("utf-8", "replace").strip("\n")
     return Commit(
         sha=sha.decode("ascii"),
         parents=tuple(parent.decode("ascii") for parent in parent_shas),
@@ -399,6 +424,8 @@ def parse_trailers(body: str) -> tuple[tuple[str, str], ...]:
     indented continuation of one), as ``git interpret-trailers`` reads them.
     Trailers are unauthenticated text: shown, never trusted for provenance.
     """
+    if ":" not in body:
+        return ()
     paragraphs = [p for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
     if not paragraphs:
         return ()
@@ -415,10 +442,7 @@ def parse_trailers(body: str) -> tuple[tuple[str, str], ...]:
 
 
 def _changes(
-    probe: RepositoryProbe,
-    sha: str,
-    entries: list[tuple[bytes, list[bytes]]],
-    problems: list[Finding],
+    probe: RepositoryProbe, sha: str, entries: list[tuple[bytes, list[bytes]]]
 ) -> Iterator[FileChange]:
     for status, raw_paths in entries:
         kind = _KINDS.get(status[0], ChangeKind.MODIFIED)
@@ -656,11 +680,20 @@ def _verify(runner: GitRunner, shas: Sequence[str]) -> dict[str, Signature]:
     with tempfile.TemporaryFile() as request:
         request.write(b"".join(sha.encode("ascii") + b"\n" for sha in shas))
         request.seek(0)
-        tokens = runner.stream_tokens(
-            ["log", "--no-walk=unsorted", "--stdin", "-z", "--no-color", _SIGNATURE_FORMAT],
+        framing = _Framing.fresh()
+        pieces = runner.stream_split(
+            [
+                "log",
+                "--no-walk=unsorted",
+                "--stdin",
+                "-z",
+                "--no-color",
+                framing.format(_SIGNATURE_FIELDS),
+            ],
+            framing.separator,
             stdin=request,
         )
-        for record in _records(tokens, len(_SIGNATURE_FIELDS), problems):
+        for record in _records(pieces, len(_SIGNATURE_FIELDS), framing, problems):
             sha, status, key, signer, fingerprint = (_text(f) for f in record.fields)
             try:
                 state = SignatureStatus(status)
