@@ -220,3 +220,22 @@ def test_python_dash_m_runs_the_same_command_line(passing):
     )
     assert result.returncode == 0, result.stderr
     assert "Governance gate passed" in result.stdout
+
+
+def test_check_with_base_reports_a_people_change_and_exits_1(passing, capsys):
+    passing.repo.git("branch", "base")
+    people = (passing.path / RECORDS / "people.yaml").read_text(encoding="utf-8")
+    granted = people.replace("roles: [ml-lead]", "roles: [ml-lead, model-risk]")
+    passing.commit_as("lena", "More roles", {f"{RECORDS}/people.yaml": granted}, "2026-01-28")
+    code, out, _ = run_cli(capsys, "check", "--as-of", "2026-02-01", "--base", "base")
+    assert code == 1 and "policy-changed" in out
+    code, _, _ = run_cli(capsys, "check", "--as-of", "2026-02-01")
+    assert code == 0
+
+
+def test_check_exits_2_on_a_bad_gate_option(passing, capsys):
+    (passing.path / "mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - governance:\n      gate: maybe\n", encoding="utf-8"
+    )
+    code, _, err = run_cli(capsys, "check")
+    assert code == 2 and "`gate` is `maybe`" in err
