@@ -8,6 +8,8 @@ rendered summaries say.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -277,12 +279,66 @@ def test_changes_page_links_the_promoted_version_and_the_new_approver(repo: GitR
     promote_with_signoff(repo)
     run = diff(repo)
     pages = {p.path: p for p in render_site(run, changes=run.changes)}
-    page = pages["governance/changes.md"].content
-    assert isinstance(page, str)
-    assert "**Gate: ✅ pass** (was ✅ pass at the base)" in page
-    assert "## Stage changes" in page
-    row = next(line for line in page.splitlines() if "staging | production" in line)
-    assert "(models/credit/1.0.md)" in row and "✅ requirements met" in row
-    signoff_row = next(line for line in page.splitlines() if line.startswith("| added |"))
+    source = pages["governance/changes.md"].content
+    assert isinstance(source, str)
+    # Plain text is Markdown-escaped in the page source (model\\-risk): read it unescaped.
+    page = re.sub(r"\\(.)", r"\1", source)
+    passed = '<span class="gov-badge gov-met">pass</span>'
+    assert f"**Gate: {passed}** (was {passed} at the base)" in page
+    assert '<div class="gov-gate gov-gate-passed" markdown>' in page
+    row = next(line for line in page.splitlines() if "| staging | production |" in line)
+    assert "(models/credit/1.0.md)" in row and "requirements met" in row
+    signoff_row = next(line for line in page.splitlines() if 'gov-met">added<' in line)
     assert "Mia Risk" in signoff_row and "model-risk" in signoff_row
     assert "people.md#person-mia" in signoff_row
+
+
+PREVIEW_MKDOCS_YML = """\
+site_name: Preview
+theme: mkdocs
+plugins:
+  - governance:
+      records_dir: governance_records
+      gate: !ENV [GOVERNANCE_GATE, fail]
+      base_ref: !ENV [GOVERNANCE_BASE_REF, null]
+      as_of: 2026-03-01
+"""
+
+
+def _mkdocs_build(repo: GitRepo, site: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-d", str(site)],
+        cwd=repo.path,
+        env={**repo.env, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_preview_build_with_base_ref_from_the_environment_has_a_changes_page(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    repo.commit(
+        "Promote credit 1.0 to production",
+        files={MODEL: model_yaml(stage="production")},
+        author=ADA,
+        date="2026-02-10T09:00:00+00:00",
+    )
+    repo.write("mkdocs.yml", PREVIEW_MKDOCS_YML)
+    repo.write("docs/index.md", "# Home\n")
+
+    preview = _mkdocs_build(
+        repo, tmp_path / "preview", GOVERNANCE_BASE_REF="main", GOVERNANCE_GATE="warn"
+    )
+    assert preview.returncode == 0, preview.stderr
+    html = (tmp_path / "preview" / "governance" / "changes" / "index.html").read_text("utf-8")
+    assert "Changes against the base" in html
+    assert "gov-gate-failed" in html and "missing-signoff" in html
+    assert 'href="../models/credit/1.0/"' in html
+
+    # The published site (no base ref) has no changes page, and the gate fails the build.
+    published = _mkdocs_build(repo, tmp_path / "published")
+    assert published.returncode == 1
+    assert "missing-signoff" in published.stderr
+    assert not (tmp_path / "published" / "governance" / "changes").exists()
