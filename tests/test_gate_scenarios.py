@@ -244,6 +244,7 @@ def test_policy_change_with_the_required_signoff_passes(tmp_path: Path):
     scenario.repo.git("branch", "base")
     relaxed = policy_yaml(**rules, signoff_max_age_days=400)
     scenario.commit_as("mira", "Allow 400 days", {f"{RECORDS}/policy.yaml": relaxed}, "2026-01-28")
+    assert scenario.codes(base_ref="base") == ["policy-changed"]
     (finding,) = errors_of(scenario, Code.POLICY_CHANGED, base_ref="base")
     digest = finding.message.rsplit("subject: ", 1)[1].rstrip("`.")
     path = f"{RECORDS}/signoffs/policy/change-400-days.yaml"
@@ -331,3 +332,42 @@ def test_signed_signoffs_gpg_and_ssh_accepted_unsigned_refused(tmp_path: Path):
         assert "not among the signing_keys" in unverified["production-model-risk-rafa.yaml"]
     finally:
         stop_gpg_agent(home)
+
+
+OLD_DIGEST = "sha256:" + "0" * 64
+
+
+def test_verification_of_another_digest_is_exactly_stale_check(scenario: Scenario):
+    scenario.verification("fairness-audit", day="2026-01-22", name="rerun", subject=OLD_DIGEST)
+    assert scenario.codes() == ["stale-check"]
+
+
+def test_extra_approval_of_another_digest_is_exactly_stale_signoff(scenario: Scenario):
+    scenario.signoff("rafa", "model-risk", day="2026-01-22", subject=OLD_DIGEST)
+    assert scenario.codes() == ["stale-signoff"]
+    scenario.signoff("duo", "model-risk", day="2026-01-22", subject=None)
+    (absent,) = [f for f in errors_of(scenario, Code.STALE_SIGNOFF) if "duo" in f.file]
+    assert "has no subject" in absent.message
+
+
+def test_extra_approval_by_the_owner_is_exactly_separation_of_duties(scenario: Scenario):
+    scenario.signoff("alice", "product-owner", day="2026-01-22")
+    assert scenario.codes() == ["separation-of-duties"]
+
+
+def test_extra_uncommitted_approval_is_exactly_unverified(scenario: Scenario):
+    scenario.signoff("rafa", "model-risk", day="2026-01-22", commit=False)
+    assert scenario.codes() == ["unverified-signoff"]
+
+
+def test_old_extra_approval_is_exactly_expired_signoff(tmp_path: Path):
+    scenario = passing_production(tmp_path / "r", policy=policy_yaml(signoff_max_age_days=20))
+    assert scenario.codes() == []
+    scenario.signoff("rafa", "model-risk", day="2026-01-08")
+    assert scenario.codes() == ["expired-signoff"]
+
+
+def test_short_review_interval_is_exactly_review_overdue(tmp_path: Path):
+    scenario = passing_production(tmp_path / "r", policy=policy_yaml(review_interval_days=10))
+    assert scenario.codes() == ["review-overdue"]
+    assert scenario.codes(as_of=date(2026, 1, 25)) == []
