@@ -395,3 +395,30 @@ def test_trailers_are_read_from_the_last_paragraph_only_when_it_is_all_trailers(
     assert parse_trailers("Why.\n\nSigned-off-by: A <a@x>\nnot a trailer line") == ()
     assert parse_trailers("Approved-by: C") == (("Approved-by", "C"),)
     assert parse_trailers("") == ()
+
+
+def test_skewed_commit_dates_still_follow_renames_child_before_parent(git_repo: GitRepo) -> None:
+    # A side commit dated before its parent: git's date order would show the parent
+    # first, so the pass is read in topological order instead.
+    old, new = f"{RECORDS}/signoffs/a.yaml", f"{RECORDS}/signoffs/b.yaml"
+    parent = git_repo.commit(
+        "add", files={old: "decision: approved\nbody: long enough\n"}, date="2026-01-10T10:00:00Z"
+    )
+    git_repo.git("checkout", "-q", "-b", "side")
+    git_repo.move(old, new)
+    skewed = git_repo.commit("rename (clock behind)", date="2026-01-01T10:00:00Z")
+    git_repo.git("checkout", "-q", "main")
+    main_edit = git_repo.commit(
+        "other", files={f"{RECORDS}/c.yaml": "c: 1\n"}, date="2026-01-20T10:00:00Z"
+    )
+    when = {"GIT_AUTHOR_DATE": "2026-01-30T10:00:00Z", "GIT_COMMITTER_DATE": "2026-01-30T10:00:00Z"}
+    git_repo.git("merge", "-q", "--no-ff", "-m", "Merge side", "side", env=when)
+    history = read(git_repo)
+    assert history.available
+    order = list(history.order)
+    assert order.index(skewed) < order.index(parent) and main_edit in order
+    assert old not in history.files
+    file = history.file(new)
+    assert file is not None and file.created_by is not None
+    assert file.created_by.sha == parent and file.created_by.path == old
+    assert skewed in [c.sha for c in file.changes]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -106,7 +106,7 @@ class GitRunner:
 
     def stream_split(
         self, args: Sequence[str], separator: bytes, *, stdin: BinaryIO | None = None
-    ) -> Iterator[bytes]:
+    ) -> Generator[bytes, None, None]:
         """Run ``git args`` and yield its stdout split at ``separator``, as it arrives.
 
         The output is never held in full: only the unfinished last piece of a

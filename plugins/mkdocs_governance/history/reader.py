@@ -278,39 +278,14 @@ def read_probed_history(
     )
     if probe.head is None:  # a repository without commits: nothing to read, nothing wrong
         return base
-    index = _FileIndex()
-    commits: dict[str, Commit] = {}
-    order: list[str] = []
     problems: list[Finding] = []
-    framing = _Framing.fresh()
-    args = [
-        "log",
-        "--encoding=UTF-8",
-        "--no-mailmap",
-        "--no-color",
-        "-z",
-        "--name-status",
-        "-M",
-        "--diff-merges=first-parent",
-        "--topo-order",
-        framing.format(_COMMIT_FIELDS),
-        probe.head,
-        "--",
-        *probe.pathspecs(),
-    ]
-    try:
-        pieces = probe.runner.stream_split(args, framing.separator)
-        for record in _records(pieces, len(_COMMIT_FIELDS), framing, problems):
-            commit = _commit(record.fields, problems)
-            if commit is None:
-                continue
-            commits[commit.sha] = commit
-            order.append(commit.sha)
-            merge = commit.is_merge
-            for change in _changes(probe, commit.sha, record.entries):
-                index.add(change, merge=merge)
-    except HistoryError as exc:
-        problems.append(_problem(str(probe.repo_root), _explain_refusal(probe.repo_root, str(exc))))
+    # git's default order streams (parsing overlaps git's work) and puts children
+    # before parents unless committer dates are skewed; then, and only then, the
+    # pass is read again in --topo-order, which the rename index needs.
+    result = _pass(probe, topo_order=False, problems=problems)
+    if result is None and not problems:
+        result = _pass(probe, topo_order=True, problems=problems)
+    commits, order, index = result or ({}, [], _FileIndex())
     if problems:
         return replace(base, available=False, problems=tuple(problems))
     history = replace(
@@ -323,6 +298,54 @@ def read_probed_history(
     if not signatures:
         return history
     return _with_signatures(probe, history, signature_paths)
+
+
+def _pass(
+    probe: RepositoryProbe, *, topo_order: bool, problems: list[Finding]
+) -> tuple[dict[str, Commit], list[str], _FileIndex] | None:
+    """One streamed ``git log`` over the records, parsed into commits and a file index.
+
+    Returns None (without problems) when, outside ``topo_order``, a parent came
+    before one of its children (skewed dates): the caller reads again in
+    topological order.
+    """
+    index = _FileIndex()
+    commits: dict[str, Commit] = {}
+    order: list[str] = []
+    framing = _Framing.fresh()
+    args = [
+        "log",
+        "--encoding=UTF-8",
+        "--no-mailmap",
+        "--no-color",
+        "-z",
+        "--name-status",
+        "-M",
+        "--diff-merges=first-parent",
+        *(["--topo-order"] if topo_order else []),
+        framing.format(_COMMIT_FIELDS),
+        probe.head or "HEAD",
+        "--",
+        *probe.pathspecs(),
+    ]
+    pieces = probe.runner.stream_split(args, framing.separator)
+    try:
+        for record in _records(pieces, len(_COMMIT_FIELDS), framing, problems):
+            commit = _commit(record.fields, problems)
+            if commit is None:
+                continue
+            if not topo_order and any(parent in commits for parent in commit.parents):
+                return None  # closing the generator stops git
+            commits[commit.sha] = commit
+            order.append(commit.sha)
+            merge = commit.is_merge
+            for change in _changes(probe, commit.sha, record.entries):
+                index.add(change, merge=merge)
+    except HistoryError as exc:
+        problems.append(_problem(str(probe.repo_root), _explain_refusal(probe.repo_root, str(exc))))
+    finally:
+        pieces.close()
+    return commits, order, index
 
 
 # --- parsing the stream ------------------------------------------------------------------
