@@ -9,7 +9,7 @@ For each size it generates a repository with ``scripts/generate_repo.py`` and ti
 - **floor**: ``git log --name-status -z HEAD -- governance_records``, its output
   drained through a pipe and discarded (what git alone costs);
 - **floor, same command**: the exact ``git log`` command ``read_history`` runs
-  (``-M``, ``--topo-order``, first-parent merge diffs, the field format), drained;
+  (``-M``, first-parent merge diffs, the framed field format), drained;
 - **ours**: ``read_history`` (probe + status + the streamed pass + parsing);
 - **per-file** (at 1x only): GitPython ``Repo.iter_commits(paths=f)`` for a
   seeded sample of files, reading each commit's author and date, timed for the
@@ -42,7 +42,8 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from scripts.generate_repo import RECORDS, generate_repo  # noqa: E402
 
 from mkdocs_governance.history import read_history  # noqa: E402
-from mkdocs_governance.history.reader import _COMMIT_FIELDS, _Framing  # noqa: E402
+from mkdocs_governance.history.gitcmd import GitRunner  # noqa: E402
+from mkdocs_governance.history.reader import _Framing, log_arguments  # noqa: E402
 
 _MEMORY_PROBE = """
 import resource, sys, tracemalloc
@@ -137,11 +138,8 @@ def measure(workdir: Path, scale: int, args: argparse.Namespace) -> Row:
     floor = median_time(
         lambda: drain(repo, ["log", "--name-status", "-z", "HEAD", "--", RECORDS]), args.runs
     )
-    same = [
-        "-c", "log.showSignature=false", "--literal-pathspecs", "log", "--encoding=UTF-8",
-        "--no-mailmap", "--no-color", "-z", "--name-status", "-M", "--diff-merges=first-parent",
-        "--topo-order", _Framing.fresh().format(_COMMIT_FIELDS), "HEAD", "--", RECORDS,
-    ]  # fmt: skip
+    # The exact command read_history runs, minus the leading "git".
+    same = GitRunner(repo).command(log_arguments(_Framing.fresh(), "HEAD", [RECORDS]))[1:]
     floor_same = median_time(lambda: drain(repo, same), args.runs)
 
     def ours() -> None:

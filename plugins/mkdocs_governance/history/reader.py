@@ -300,6 +300,27 @@ def read_probed_history(
     return _with_signatures(probe, history, signature_paths)
 
 
+def log_arguments(
+    framing: _Framing, head: str, pathspecs: Sequence[str], *, topo_order: bool = False
+) -> list[str]:
+    """The ``git log`` arguments of the pass (shared with the benchmark's floor)."""
+    return [
+        "log",
+        "--encoding=UTF-8",
+        "--no-mailmap",
+        "--no-color",
+        "-z",
+        "--name-status",
+        "-M",
+        "--diff-merges=first-parent",
+        *(["--topo-order"] if topo_order else []),
+        framing.format(_COMMIT_FIELDS),
+        head,
+        "--",
+        *pathspecs,
+    ]
+
+
 def _pass(
     probe: RepositoryProbe, *, topo_order: bool, problems: list[Finding]
 ) -> tuple[dict[str, Commit], list[str], _FileIndex] | None:
@@ -313,21 +334,7 @@ def _pass(
     commits: dict[str, Commit] = {}
     order: list[str] = []
     framing = _Framing.fresh()
-    args = [
-        "log",
-        "--encoding=UTF-8",
-        "--no-mailmap",
-        "--no-color",
-        "-z",
-        "--name-status",
-        "-M",
-        "--diff-merges=first-parent",
-        *(["--topo-order"] if topo_order else []),
-        framing.format(_COMMIT_FIELDS),
-        probe.head or "HEAD",
-        "--",
-        *probe.pathspecs(),
-    ]
+    args = log_arguments(framing, probe.head or "HEAD", probe.pathspecs(), topo_order=topo_order)
     pieces = probe.runner.stream_split(args, framing.separator)
     try:
         for record in _records(pieces, len(_COMMIT_FIELDS), framing, problems):
