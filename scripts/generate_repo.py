@@ -54,9 +54,29 @@ class _Author:
 
 @dataclass
 class _State:
-    """The records of one line of history: path -> content."""
+    """The records of one line of history: path -> content, plus a list of the
+    paths for O(1) random picks (sorting thousands of paths per commit is slow)."""
 
     files: dict[str, str] = field(default_factory=dict)
+    paths: list[str] = field(default_factory=list)
+    slots: dict[str, int] = field(default_factory=dict)
+
+    def put(self, path: str, content: str) -> None:
+        if path not in self.files:
+            self.slots[path] = len(self.paths)
+            self.paths.append(path)
+        self.files[path] = content
+
+    def remove(self, path: str) -> str:
+        slot = self.slots.pop(path)
+        last = self.paths.pop()
+        if last != path:
+            self.paths[slot] = last
+            self.slots[last] = slot
+        return self.files.pop(path)
+
+    def copy(self) -> _State:
+        return _State(dict(self.files), list(self.paths), dict(self.slots))
 
 
 class _Generator:
@@ -189,7 +209,7 @@ class _Generator:
         if adds:
             for _ in range(adds):
                 path, content = self._new_record(state)
-                state.files[path] = content
+                state.put(path, content)
                 ops.append(self._modify_ops(path, content))
                 touched.append(path)
                 self.created += 1
@@ -203,18 +223,18 @@ class _Generator:
                 )
             )
             return "Refactor pipeline step", ops, touched
-        paths = sorted(state.files)
+        paths = state.paths
         if pick < 0.35:  # rename, sometimes across folders
             old = self.rng.choice(paths)
             folder = self.rng.choice(("archive", "signoffs/moved", "verifications/moved"))
             new = f"{RECORDS}/{folder}/{old.rsplit('/', 1)[-1]}"
             if new not in state.files and new != old:
-                state.files[new] = state.files.pop(old)
+                state.put(new, state.remove(old))
                 ops.append(f"R {old} {new}\n")
                 return f"Move {old.rsplit('/', 1)[-1]} to {folder}", ops, [old, new]
         if pick < 0.37:  # delete (the slot is refilled by a later add)
             old = self.rng.choice(paths)
-            del state.files[old]
+            state.remove(old)
             ops.append(f"D {old}\n")
             self.created -= 1
             return f"Remove {old.rsplit('/', 1)[-1]}", ops, [old]
@@ -255,7 +275,7 @@ class _Generator:
 
     def _pull_request(self, number: int, remaining: int) -> None:
         ref = f"refs/heads/pr-{number}"
-        side = _State(dict(self.main.files))
+        side = self.main.copy()
         tip = self.main_tip
         author = self.rng.choice(self.authors)
         touched: set[str] = set()
@@ -276,7 +296,7 @@ class _Generator:
                 ops.append(self._modify_ops(path, side.files[path]))
             elif path in self.main.files:
                 ops.append(f"D {path}\n")
-        self.main.files = dict(side.files)
+        self.main = side
         merger = self.rng.choice(self.authors)
         self.main_tip = self._commit(
             "refs/heads/main", f"Merge pull request #{number}", ops, self.main_tip, tip, merger
