@@ -215,7 +215,7 @@ class _Generator:
                 self.created += 1
             kind = touched[0].split("/")[1]
             return f"Add {kind} record {touched[0].rsplit('/', 1)[-1]}", ops, touched
-        if not state.files or pick < 0.30:
+        if not state.paths or pick < 0.30:
             path = f"src/pipeline/step_{self.rng.randint(1, 40)}.py"
             ops.append(
                 self._modify_ops(
