@@ -140,6 +140,7 @@ def test_diff_json_reports_every_field(clone: GitRepo) -> None:
     ]
     assert data["findings"]["resolved"] == []
     assert data["policy_changes"] == []
+    assert data["base_has_policy"] is True
 
 
 def test_diff_without_a_base_is_a_usage_error(clone: GitRepo) -> None:

@@ -342,3 +342,34 @@ def test_preview_build_with_base_ref_from_the_environment_has_a_changes_page(
     assert published.returncode == 1
     assert "missing-signoff" in published.stderr
     assert not (tmp_path / "published" / "governance" / "changes").exists()
+
+
+def test_change_introducing_the_records_compares_with_an_empty_base(tmp_path: Path) -> None:
+    from tests.changes_scenario import POLICY
+
+    fresh = GitRepo(tmp_path / "fresh")
+    fresh.commit("Readme", files={"README.md": "Credit models\n"})
+    fresh.git("checkout", "-q", "-b", "pr")
+    fresh.commit(
+        "Governance policy and people",
+        files={f"{RECORDS}/policy.yaml": POLICY, f"{RECORDS}/people.yaml": PEOPLE},
+        author=MIA,
+        date="2026-01-05T09:00:00+00:00",
+    )
+    fresh.commit(
+        "Add credit 1.0",
+        files={MODEL: model_yaml(stage="development")},
+        author=ADA,
+        date="2026-01-10T09:00:00+00:00",
+    )
+    changes = diff(fresh).changes
+    assert changes is not None
+    # No governance at the base is not a failing gate, and nothing was "resolved".
+    assert changes.gate_before is True and changes.findings_resolved == ()
+    assert {(r.kind, r.id, r.change) for r in changes.records} == {
+        ("model", "credit", Change.ADDED),
+        ("version", "credit@1.0", Change.ADDED),
+    }
+    assert changes.base_has_policy is False
+    assert changes.policy_changes == (f"{RECORDS}/policy.yaml", f"{RECORDS}/people.yaml")
+    assert "the base has no policy" in format_markdown(changes)

@@ -29,7 +29,7 @@ from .policy import evaluate
 from .policy.changes import ChangeSet, compare
 from .policy.model import GateReport
 from .records import load_registry
-from .records.model import Registry
+from .records.model import Registry, empty_registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +161,19 @@ def load_base(repo_root: Path, records_dir: str, base_ref: str, history: History
     commit = _merge_base(git, base_ref)
     reachable = _git_lines(git, ["rev-list", commit, "--"])
     blobs = read_tree_blobs(repo_root, commit, records_dir)
-    loaded = load_registry_from_blobs(blobs, records_dir)
+    if blobs:
+        loaded = load_registry_from_blobs(blobs, records_dir)
+        registry, findings = loaded.registry, tuple(loaded.findings)
+    else:
+        # The change introduces the records: the base had no governance, which is not
+        # a failing gate (the loader would report a missing policy.yaml and people.yaml).
+        registry, findings = empty_registry(records_dir), ()
     return BaseSide(
         ref=base_ref,
         commit=commit,
-        registry=loaded.registry,
+        registry=registry,
         history=history_at(history, commit, set(reachable)),
-        findings=tuple(loaded.findings),
+        findings=findings,
     )
 
 

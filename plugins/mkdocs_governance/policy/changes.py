@@ -232,6 +232,8 @@ class ChangeSet:
         findings_resolved: base findings with no counterpart at the head.
         metric_changes: metrics of versions and experiments that changed.
         policy_changes: ``policy.yaml``/``people.yaml`` files whose content changed.
+        base_has_policy: whether the base had a policy to judge the change with (a
+            change that introduces the records has none: its own rules apply).
     """
 
     base_ref: str
@@ -248,6 +250,7 @@ class ChangeSet:
     findings_resolved: tuple[Finding, ...] = ()
     metric_changes: tuple[MetricChange, ...] = ()
     policy_changes: tuple[str, ...] = ()
+    base_has_policy: bool = True
 
     @property
     def count(self) -> int:
@@ -310,6 +313,7 @@ class ChangeSet:
             },
             "metric_changes": [{**_plain(c), "delta": c.delta} for c in self.metric_changes],
             "policy_changes": list(self.policy_changes),
+            "base_has_policy": self.base_has_policy,
         }
 
 
@@ -397,6 +401,7 @@ def compare(
         ),
         metric_changes=tuple(_metric_changes(base, head)),
         policy_changes=tuple(_policy_changes(base, head)),
+        base_has_policy=base.policy is not None,
     )
 
 
@@ -964,11 +969,12 @@ def format_markdown(changes: ChangeSet, *, max_chars: int = DEFAULT_MARKDOWN_LIM
         lines += _capped(items, len(items), "records")
 
     if changes.policy_changes:
+        if changes.base_has_policy:
+            why = "judged with the base's rules; the new ones apply once merged"
+        else:
+            why = "the base has no policy, so this change is judged with its own: review it"
         lines += ["", "### Policy and people", ""]
-        lines += [
-            f"- ✏️ `{_cell(path)}` changed: judged with the base's version until merged"
-            for path in changes.policy_changes
-        ]
+        lines += [f"- ✏️ `{_cell(path)}` changed: {why}" for path in changes.policy_changes]
 
     return _truncate("\n".join(lines) + "\n", max_chars, changes.base_ref)
 
