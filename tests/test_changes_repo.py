@@ -336,12 +336,17 @@ def test_preview_build_with_base_ref_from_the_environment_has_a_changes_page(
     assert "Changes against the base" in html
     assert "gov-gate-failed" in html and "missing-signoff" in html
     assert 'href="../models/credit/1.0/"' in html
+    dashboard = (tmp_path / "preview" / "governance" / "index.html").read_text("utf-8")
+    assert "Preview of main: 1 change, gate: fail" in dashboard
+    assert '<a href="changes/"' in dashboard
 
     # The published site (no base ref) has no changes page, and the gate fails the build.
     published = _mkdocs_build(repo, tmp_path / "published")
     assert published.returncode == 1
     assert "missing-signoff" in published.stderr
     assert not (tmp_path / "published" / "governance" / "changes").exists()
+    published_dashboard = tmp_path / "published" / "governance" / "index.html"
+    assert "Preview of" not in published_dashboard.read_text("utf-8")
 
 
 def test_change_introducing_the_records_compares_with_an_empty_base(tmp_path: Path) -> None:
