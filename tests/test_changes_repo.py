@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -378,3 +379,61 @@ def test_change_introducing_the_records_compares_with_an_empty_base(tmp_path: Pa
     assert changes.base_has_policy is False
     assert changes.policy_changes == (f"{RECORDS}/policy.yaml", f"{RECORDS}/people.yaml")
     assert "the base has no policy" in format_markdown(changes)
+
+
+class _LiveMarkup(HTMLParser):
+    """Collects what would run in a browser: script elements, on* handlers, js: URLs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.found.append("<script>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}=")
+            if value and value.strip().lower().startswith("javascript:"):
+                self.found.append(f"{tag} {name}=javascript:")
+
+
+def test_record_text_on_the_changes_page_and_comment_stays_inert(
+    repo: GitRepo, tmp_path: Path
+) -> None:
+    payload = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    people = PEOPLE.replace("name: Mia Risk", f"name: '{payload}'")
+    repo.commit(
+        "Hostile names",
+        files={
+            f"{RECORDS}/people.yaml": people,
+            MODEL: model_yaml(stage="production", name=f"'{payload}'"),
+        },
+        author=ADA,
+        date="2026-02-10T09:00:00+00:00",
+    )
+    repo.commit(
+        "Sign off",
+        files={PRODUCTION_SIGNOFF: signoff_yaml("production", "mia", "model-risk", digest(repo))},
+        author=MIA,
+        date="2026-02-11T09:00:00+00:00",
+    )
+    repo.write("mkdocs.yml", PREVIEW_MKDOCS_YML)
+    repo.write("docs/index.md", "# Home\n")
+    built = _mkdocs_build(
+        repo, tmp_path / "site", GOVERNANCE_BASE_REF="main", GOVERNANCE_GATE="warn"
+    )
+    assert built.returncode == 0, built.stderr
+    # Scripts from the theme itself are fine; none may come from the page body.
+    html = (tmp_path / "site" / "governance" / "changes" / "index.html").read_text("utf-8")
+    body = html[html.index('role="main"') :]
+    body = body[: body.index("<footer")] if "<footer" in body else body
+    parser = _LiveMarkup()
+    parser.feed(body)
+    assert parser.found == []
+    assert "alert(1)" in body  # shown as text, not dropped
+
+    changes = diff(repo).changes
+    assert changes is not None
+    comment = format_markdown(changes)
+    assert "<img" not in comment and "<script" not in comment
