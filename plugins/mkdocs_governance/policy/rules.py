@@ -24,7 +24,6 @@ from typing import Any
 from ..findings import Code, Finding, Severity, error, warning
 from ..history.identity import normalise_email
 from ..history.model import Commit, Signature, WorktreeState
-from ..policy.model import ItemState
 from ..records.model import (
     Model,
     ModelVersion,
@@ -34,6 +33,7 @@ from ..records.model import (
     Verification,
 )
 from .context import POLICY_MODEL, Context
+from .model import ItemState
 
 Rule = Callable[[Context], Iterable[Finding]]
 SignoffPredicate = Callable[[Context, SignOff], "str | None"]
