@@ -23,7 +23,7 @@ from .model import (
     StageState,
     VersionAssessment,
 )
-from .rules import RULES, assess_check, policy_digest, stage_fills
+from .rules import RULES, assess_check, policy_digest, signoff_command, stage_fills
 
 __all__ = ["RULES", "build_context", "evaluate"]
 
@@ -187,6 +187,8 @@ def _stage_items(ctx: Context, version: ModelVersion, stage: str) -> list[Requir
             detail = (
                 f"{len(fill.approvals)} of {req.count} approvals"
                 + (f" (approved by {names})" if names else "")
+                + f". A holder of '{req.role}' runs "
+                + signoff_command(version.key, stage, req.role)
                 + "."
             )
         items.append(RequirementItem("signoff", req.role, title, state, detail, records))
