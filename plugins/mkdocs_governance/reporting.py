@@ -279,6 +279,8 @@ def to_jsonable(run: GovernanceRun) -> dict[str, Any]:
         "gate": report_dict(run.report),
         "head": run.history.head,
         "history_available": run.history.available,
+        # With a base ref: what the change does to governance (None otherwise).
+        "changes": run.changes.to_dict() if getattr(run, "changes", None) else None,
         "registry": {
             "records_dir": registry.records_dir,
             "policy": plain(registry.policy),
