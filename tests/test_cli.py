@@ -172,9 +172,19 @@ def test_signoff_writes_a_record_that_then_passes(failing, capsys):
     assert code == 0
     path = f"{RECORDS}/signoffs/credit-risk/2.1/production-product-owner-pia.yaml"
     assert f"Wrote {path}" in out
+    code, out, _ = run_cli(capsys, *product_owner_signoff_args())
+    assert code == 0 and f"Wrote {path[:-5]}-2.yaml" in out  # never overwrites a record
+    (failing.path / f"{path[:-5]}-2.yaml").unlink()
     failing.commit_as("pia", "Sign off", {}, "2026-01-28")
     code, out, _ = run_cli(capsys, "check", "--as-of", "2026-02-01")
     assert code == 0, out
+
+
+def product_owner_signoff_args() -> list[str]:
+    return [
+        "signoff", KEY, "--stage", "production", "--role", "product-owner",
+        "--decision", "approved", "--date", "2026-01-28",
+    ]  # fmt: skip
 
 
 def test_signoff_refuses_unknown_email_and_role_not_held(passing, capsys):

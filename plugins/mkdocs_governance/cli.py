@@ -361,6 +361,7 @@ def run_signoff(args: argparse.Namespace, out: TextIO) -> int:
     (exit 2) when the version, stage or person is unknown, when the person does not
     hold the role, or when they may not approve it (separation of duties).
     """
+    from .history.identity import match_person
     from .records import load_registry
     from .records.digest import version_digest
 
@@ -377,7 +378,7 @@ def run_signoff(args: argparse.Namespace, out: TextIO) -> int:
             f"`{args.stage}` is not a stage of the policy; stages: {', '.join(policy.stages)}"
         )
     email = _git_user_email(root)
-    person = registry.person_for_email(email)
+    person = match_person(registry.people, "", email)
     if person is None:
         raise UsageError(
             f"{email} (git config user.email) is no one's email in people.yaml, so the sign-off "
