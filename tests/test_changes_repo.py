@@ -437,3 +437,44 @@ def test_record_text_on_the_changes_page_and_comment_stays_inert(
     assert changes is not None
     comment = format_markdown(changes)
     assert "<img" not in comment and "<script" not in comment
+
+
+def test_switching_signatures_off_in_the_change_still_checks_them(tmp_path: Path) -> None:
+    from tests.changes_scenario import POLICY
+
+    signed_policy = POLICY.replace(
+        "  signoff_author_must_match: true\n",
+        "  signoff_author_must_match: true\n  require_signed_commits: true\n",
+    )
+    repo = GitRepo(tmp_path / "signed")
+    repo.commit(
+        "Policy requiring signed sign-offs",
+        files={f"{RECORDS}/policy.yaml": signed_policy, f"{RECORDS}/people.yaml": PEOPLE},
+        author=MIA,
+        date="2026-01-05T09:00:00+00:00",
+    )
+    repo.commit(
+        "Add credit 1.0",
+        files={MODEL: model_yaml(stage="development")},
+        author=ADA,
+        date="2026-01-10T09:00:00+00:00",
+    )
+    repo.git("checkout", "-q", "-b", "pr")
+    repo.commit(
+        "Relax the policy and promote with an unsigned sign-off",
+        files={f"{RECORDS}/policy.yaml": POLICY, MODEL: model_yaml(stage="staging")},
+        author=ADA,
+        date="2026-01-20T09:00:00+00:00",
+    )
+    repo.commit(
+        "Sign off credit 1.0 for staging",
+        files={STAGING_SIGNOFF: signoff_yaml("staging", "lee", "ml-lead", digest(repo))},
+        author=LEE,
+        date="2026-02-01T09:00:00+00:00",
+    )
+    run = diff(repo)
+    assert run.history.signatures_checked
+    codes = {f.code for f in run.report.findings if f.is_error}
+    assert "policy-changed" in codes
+    # Judged with the base's rules: the unsigned sign-off does not count.
+    assert {"unverified-signoff", "missing-signoff"} <= codes

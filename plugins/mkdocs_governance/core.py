@@ -100,8 +100,7 @@ def run_governance(
     loaded = load_registry(records_dir, repo_root=root)
     registry = loaded.registry
     if history is None:
-        signatures = bool(registry.policy and registry.policy.rules.require_signed_commits)
-        history = read_history(root, [registry.records_dir], signatures=signatures)
+        history = read_history(root, [registry.records_dir], signatures=_wants_signatures(registry))
     findings: list[Finding] = list(loaded.findings)
     judged_on = as_of or date.today()
 
@@ -109,6 +108,11 @@ def run_governance(
     if base_ref:
         try:
             base = load_base(root, registry.records_dir, base_ref, history)
+            if _wants_signatures(base.registry) and not history.signatures_checked:
+                # The base's rules judge the change: a pull request that switches
+                # require_signed_commits off must still have its signatures checked.
+                history = read_history(root, [registry.records_dir], signatures=True)
+                base = load_base(root, registry.records_dir, base_ref, history)
         except HistoryError as problem:
             findings.append(_base_unavailable(base_ref, str(problem)))
 
@@ -201,6 +205,10 @@ def history_at(history: History, commit: str, reachable: set[str]) -> History:
             sha: changes for sha, changes in history.changes_by_commit.items() if sha in reachable
         },
     )
+
+
+def _wants_signatures(registry: Registry) -> bool:
+    return bool(registry.policy and registry.policy.rules.require_signed_commits)
 
 
 def _merge_base(git: GitRunner, base_ref: str) -> str:
