@@ -173,6 +173,8 @@ class Scenario:
         self.repo = repo
         self.path = repo.path
         self._clock = 0
+        # The model file's current model_yaml() arguments: edits change only what they name.
+        self.model_options: dict[str, Any] = {}
 
     # -- building ---------------------------------------------------------------------------
 
@@ -188,6 +190,7 @@ class Scenario:
     ) -> Scenario:
         """A new repository: policy and people by alice, dataset and model by bob."""
         scenario = cls(GitRepo(path))
+        scenario.model_options = {"stage": stage, "risk_tier": risk_tier}
         scenario.repo.commit(
             "Governance policy and people",
             files={
@@ -211,7 +214,10 @@ class Scenario:
     def copy(self, path: Path) -> Scenario:
         """An independent copy of this repository (history and all) at ``path``."""
         shutil.copytree(self.path, path, symlinks=True)
-        return Scenario(GitRepo(path, init=False, env=isolated_git_env()))
+        copy = Scenario(GitRepo(path, init=False, env=isolated_git_env()))
+        copy.model_options = dict(self.model_options)
+        copy._clock = self._clock
+        return copy
 
     def digest(self) -> str:
         """The current digest of credit-risk@2.1, as the working tree has it."""
@@ -306,10 +312,12 @@ class Scenario:
         return path
 
     def edit_model(self, author: str = "bob", day: str = "2026-01-25", **changes: Any) -> str:
-        """Rewrite the model file (``model_yaml(**changes)``) and commit it as ``author``."""
+        """Rewrite the model file with ``changes`` to its ``model_yaml`` arguments and
+        commit it as ``author``."""
+        self.model_options = {**self.model_options, **changes}
         return self.repo.commit(
             f"Edit {KEY}",
-            files={MODEL_FILE: model_yaml(**changes)},
+            files={MODEL_FILE: model_yaml(**self.model_options)},
             author=identity(author),
             date=self._time(day),
         )

@@ -249,3 +249,9 @@ def test_check_exits_2_on_a_bad_gate_option(passing, capsys):
     )
     code, _, err = run_cli(capsys, "check")
     assert code == 2 and "`gate` is `maybe`" in err
+
+
+def test_export_to_an_unwritable_place_is_a_usage_error(passing, capsys):
+    (passing.path / "taken").mkdir()
+    code, _, err = run_cli(capsys, "export", "--output", "taken")
+    assert code == 2 and "cannot write taken" in err and "Traceback" not in err

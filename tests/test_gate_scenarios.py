@@ -371,3 +371,17 @@ def test_short_review_interval_is_exactly_review_overdue(tmp_path: Path):
     scenario = passing_production(tmp_path / "r", policy=policy_yaml(review_interval_days=10))
     assert scenario.codes() == ["review-overdue"]
     assert scenario.codes(as_of=date(2026, 1, 25)) == []
+
+
+def test_verification_dated_in_the_future_is_exactly_implausible_date(scenario: Scenario):
+    scenario.verification("fairness-audit", day="2026-03-01", name="rerun")
+    assert scenario.codes() == ["implausible-date"]
+    assert scenario.codes(as_of=date(2026, 3, 2)) == []
+
+
+def test_high_risk_model_needs_two_model_risk_approvals(tmp_path: Path):
+    scenario = passing_production(tmp_path / "r", risk_tier="high")
+    (finding,) = errors_of(scenario, Code.MISSING_SIGNOFF)
+    assert "1 of 2 valid approvals by 'model-risk'" in finding.message
+    scenario.signoff("rafa", "model-risk", day="2026-01-22")
+    assert scenario.codes() == []

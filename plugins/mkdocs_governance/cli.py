@@ -459,7 +459,10 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     if args.output == "-":
         out.write(text)
     else:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as problem:
+            raise UsageError(f"cannot write {args.output}: {problem.strerror or problem}") from None
         out.write(f"Wrote {args.output} ({len(run.report.findings)} findings).\n")
     return EXIT_OK
 
@@ -477,7 +480,13 @@ def run_schema(args: argparse.Namespace, out: TextIO) -> int:
     """``schema``: write a JSON Schema per record kind, for editors."""
     from .records.schema import write_schemas
 
-    for path in write_schemas(Path(args.output_dir)):
+    try:
+        written = write_schemas(Path(args.output_dir))
+    except OSError as problem:
+        raise UsageError(
+            f"cannot write to {args.output_dir}: {problem.strerror or problem}"
+        ) from None
+    for path in written:
         out.write(f"{_relative(path)}\n")
     return EXIT_OK
 
