@@ -764,6 +764,11 @@ def _explain_refusal(root: Path, stderr: str) -> str:
         )
     if "shallow" in lowered:
         return _SHALLOW_MESSAGE
+    if "unrecognized argument" in lowered or "unknown option" in lowered:
+        return (
+            f"the installed git is too old to read the history of {root} ({text}); "
+            "install git 2.31 or newer"
+        )
     return f"git could not read the history of {root}: {text or 'no reason given'}"
 
 
