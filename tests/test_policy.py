@@ -378,3 +378,17 @@ def test_signoff_by_someone_not_in_people_fills_no_slot():
     signoffs, _ = full_production()
     report = judge(production_registry(signoffs=[*signoffs[:2], signoff("ghost", "product-owner")]))
     assert codes(report) == ["missing-signoff", "role-not-held"]
+
+
+def test_a_persons_latest_word_on_a_stage_stands_across_roles():
+    signoffs, _ = full_production()
+    kept = [s for s in signoffs if s.approver != "pia"]
+    rejected_first = signoff(
+        "duo", "model-risk", decision="rejected", when=date(2026, 1, 10), name="d1"
+    )
+    approved_later = signoff("duo", "product-owner", when=date(2026, 1, 21), name="d2")
+    assert judge(production_registry(signoffs=[*kept, rejected_first, approved_later])).passed
+    approved_first = replace(approved_later, date=date(2026, 1, 9))
+    rejected_later = replace(rejected_first, date=date(2026, 1, 22))
+    report = judge(production_registry(signoffs=[*kept, approved_first, rejected_later]))
+    assert codes(report) == ["missing-signoff", "rejected"]

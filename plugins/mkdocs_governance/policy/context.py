@@ -188,21 +188,36 @@ class Context:
 
     @cached_property
     def standing_signoffs(self) -> list[SignOff]:
-        """The latest decision of each approver, per version, stage and role.
+        """The decisions that stand: each approver's latest word on a version's stage.
 
-        Latest by ``date``, then by the order the records were committed in (an
-        uncommitted record is newest), then by file path. Earlier decisions are
-        superseded and judged no further.
+        Records are ordered by ``date``, then by the commit that last changed them (an
+        uncommitted record is newest), then by file path. Per version, stage and
+        approver: when the newest record is a rejection, it alone stands (it withdraws
+        that person's earlier approvals); otherwise the newest approval per role made
+        after their last rejection stands (a person holding two roles may approve in
+        both). Superseded records are judged no further.
         """
-        latest: dict[tuple[str, str, str, str], SignOff] = {}
+        by_approver: dict[tuple[str, str, str], list[SignOff]] = {}
         for signoff in self.registry.signoffs:
             if signoff.model == POLICY_MODEL and signoff.model not in self.registry.models:
                 continue
-            slot = (signoff.key, signoff.stage, signoff.approver, signoff.role)
-            current = latest.get(slot)
-            if current is None or self._order(signoff) > self._order(current):
-                latest[slot] = signoff
-        return sorted(latest.values(), key=lambda s: (s.location.file, s.location.line))
+            by_approver.setdefault((signoff.key, signoff.stage, signoff.approver), []).append(
+                signoff
+            )
+        standing: list[SignOff] = []
+        for records in by_approver.values():
+            records.sort(key=self._order)
+            if records[-1].decision == "rejected":
+                standing.append(records[-1])
+                continue
+            latest: dict[str, SignOff] = {}
+            for record in records:  # oldest first: a rejection clears what came before
+                if record.decision == "rejected":
+                    latest.clear()
+                else:
+                    latest[record.role] = record
+            standing.extend(latest.values())
+        return sorted(standing, key=lambda s: (s.location.file, s.location.line))
 
     def _order(self, record: SignOff | Verification) -> tuple[date, int, str]:
         return (record.date, self.commit_rank(record.location.file), record.location.file)

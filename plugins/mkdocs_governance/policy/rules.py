@@ -834,7 +834,8 @@ def rule_invalid_waiver(ctx: Context) -> Iterable[Finding]:
 def rule_missing_signoff(ctx: Context) -> Iterable[Finding]:
     """``missing-signoff``: fewer valid approvals than a required role needs.
 
-    An approval counts when it is the approver's standing (latest) decision, and no
+    An approval counts when it is standing (the approver's latest word on the stage,
+    see ``Context.standing_signoffs``), and no
     sign-off rule (role, provenance, separation, digest, age, date) rejects it. With
     ``distinct_approvers`` one person fills one slot even when holding two roles.
     Risk-tier overrides replace a role's count.
@@ -879,9 +880,11 @@ def _missing_signoff_message(
 def rule_rejected(ctx: Context) -> Iterable[Finding]:
     """``rejected``: a standing rejection by a person holding a required role.
 
-    The approver's latest decision for the version, stage and role is ``rejected``;
-    approvals by others do not lift it, only the same approver's later approval does.
-    A rejection blocks whatever its digest (it is withdrawn, not outdated).
+    The approver's latest decision for the version and stage (whatever the role) is
+    ``rejected``, signed for a role the stage requires and held by them; approvals by
+    others do not lift it, only the same approver's later approval does. A rejection
+    blocks whatever its digest (it is withdrawn, not outdated). A forged rejection
+    (``unverified-signoff``) or one for a role not held blocks nothing.
     """
     for version in ctx.versions():
         for stage in ctx.policy.stages if ctx.policy else ():
