@@ -19,10 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .findings import Finding
 from .reporting import FORMATS, format_text, render, to_jsonable
+
+if TYPE_CHECKING:
+    from .core import GovernanceRun
 
 DEFAULT_CONFIG = "mkdocs.yml"
 DEFAULT_RECORDS_DIR = "governance_records"
@@ -169,7 +172,8 @@ def require_records_dir(settings: Settings) -> None:
         )
 
 
-def _run(settings: Settings, *, with_base: bool = True):  # -> GovernanceRun
+def _run(settings: Settings, *, with_base: bool = True) -> GovernanceRun:
+    # Imported here so that `--help` and usage errors answer without loading the core.
     from .core import run_governance
 
     require_records_dir(settings)
@@ -180,7 +184,7 @@ def _run(settings: Settings, *, with_base: bool = True):  # -> GovernanceRun
     )
 
 
-def _policy_broken(run: Any) -> list[Finding]:
+def _policy_broken(run: GovernanceRun) -> list[Finding]:
     """The findings that explain why no policy could be loaded (empty if one was)."""
     if run.registry.policy is not None:
         return []

@@ -280,7 +280,7 @@ def to_jsonable(run: GovernanceRun) -> dict[str, Any]:
         "head": run.history.head,
         "history_available": run.history.available,
         # With a base ref: what the change does to governance (None otherwise).
-        "changes": run.changes.to_dict() if getattr(run, "changes", None) else None,
+        "changes": run.changes.to_dict() if run.changes is not None else None,
         "registry": {
             "records_dir": registry.records_dir,
             "policy": plain(registry.policy),
