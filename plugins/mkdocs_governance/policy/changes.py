@@ -451,15 +451,15 @@ def _compare_simple(
     changes: list[RecordChange] = []
     for record_id in sorted(base.keys() | head.keys()):
         old, new = base.get(record_id), head.get(record_id)
-        if old is None:
+        if old is None and new is not None:
             changes.append(
                 RecordChange(kind, record_id, Change.ADDED, new.location.file, None, title(new))
             )
-        elif new is None:
+        elif old is not None and new is None:
             changes.append(
                 RecordChange(kind, record_id, Change.REMOVED, None, old.location.file, title(old))
             )
-        else:
+        elif old is not None and new is not None:
             changed = _differing(content(old), content(new))
             moved = old.location.file != new.location.file
             if moved:
@@ -497,11 +497,11 @@ def _compare_versions(base: Registry, head: Registry) -> list[RecordChange]:
     changes: list[RecordChange] = []
     for key in sorted(before.keys() | after.keys()):
         old, new = before.get(key), after.get(key)
-        if old is None:
+        if old is None and new is not None:
             changes.append(RecordChange("version", key, Change.ADDED, new.location.file, None))
-        elif new is None:
+        elif old is not None and new is None:
             changes.append(RecordChange("version", key, Change.REMOVED, None, old.location.file))
-        else:
+        elif old is not None and new is not None:
             # The stage has its own list (stage_changes) and, as in the digest, does not
             # make a version "modified".
             changed = _differing(
