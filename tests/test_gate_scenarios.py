@@ -385,3 +385,29 @@ def test_high_risk_model_needs_two_model_risk_approvals(tmp_path: Path):
     assert "1 of 2 valid approvals by 'model-risk'" in finding.message
     scenario.signoff("rafa", "model-risk", day="2026-01-22")
     assert scenario.codes() == []
+
+
+def test_records_with_broken_references_are_reported_without_breaking_the_gate(
+    scenario: Scenario,
+):
+    folder = f"{RECORDS}/signoffs/credit-risk/2.1"
+    scenario.commit_as(
+        "rafa",
+        "Odd records",
+        {
+            f"{folder}/ghost-version.yaml": "model: credit-risk\nversion: '9.9'\nstage: production\n"
+            "approver: rafa\nrole: model-risk\ndecision: approved\ndate: 2026-01-22\n",
+            f"{folder}/ghost-stage.yaml": "model: credit-risk\nversion: '2.1'\nstage: canary\n"
+            "approver: rafa\nrole: model-risk\ndecision: approved\ndate: 2026-01-22\n",
+            f"{folder}/ghost-person.yaml": "model: credit-risk\nversion: '2.1'\nstage: production\n"
+            "approver: nobody\nrole: model-risk\ndecision: approved\ndate: 2026-01-22\n",
+        },
+        "2026-01-22",
+    )
+    run = scenario.run()
+    by_file = {f.file.rsplit("/", 1)[1]: f.code for f in run.report.findings if f.is_error}
+    assert by_file["ghost-version.yaml"] == "unknown-reference"
+    assert by_file["ghost-stage.yaml"] == "unknown-reference"
+    assert by_file["ghost-person.yaml"] in ("unknown-reference", "role-not-held")
+    # The version itself still passes: none of these records fills or blocks a slot.
+    assert not [f for f in run.report.versions[KEY].findings if f.code == "missing-signoff"]
