@@ -523,3 +523,18 @@ def test_huge_markdown_is_truncated_under_the_comment_limit_with_a_note() -> Non
 
 
 SECTION_LIMIT_PLUS = 50
+
+
+def test_digests_missing_from_the_reports_are_computed_from_the_versions() -> None:
+    from mkdocs_governance.records.digest import version_digest
+
+    old_version = version(metrics={"auc": 0.81})
+    reviewed = version_digest(old_version, {})
+    base = registry([model(old_version)], [signoff(subject=reviewed)], policy=None)
+    head = registry(
+        [model(version(metrics={"auc": 0.7}))], [signoff(subject=reviewed)], policy=None
+    )
+    # A registry without a usable policy gets no per-version assessment from the gate.
+    changes = compare(base, head, base_report=GateReport(()), head_report=GateReport(()))
+    (stale,) = changes.stale
+    assert stale.base_digest == reviewed != stale.head_digest

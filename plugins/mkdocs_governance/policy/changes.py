@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..findings import Finding, sort_findings
+from ..records.digest import version_digest
 from ..records.model import Registry, SignOff, Verification
 from .model import GateReport
 
@@ -417,10 +418,7 @@ def _digests(
     missing = [v for v in registry.versions() if not digests.get(v.key)]
     if missing:
         # A report on a registry without a usable policy assesses no version; the digest
-        # does not depend on the policy, so compute it (imported here: records.digest is
-        # pure, and only this fallback needs it).
-        from ..records.digest import version_digest
-
+        # does not depend on the policy, so compute it.
         for version in missing:
             digests[version.key] = version_digest(version, registry.datasets)
     return digests
