@@ -142,6 +142,7 @@ def test_markdown_format_has_status_and_error_table(failing, capsys):
     assert out.startswith("### :x: Governance gate failed: 2 errors")
     assert "| Where | Code | What is wrong |" in out
     assert "| `missing-signoff` | 1 | 0 |" in out
+    assert f"Blocked: `{KEY}` (production)." in out
 
 
 def test_digest_prints_the_version_digest(passing, capsys):

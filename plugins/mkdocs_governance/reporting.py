@@ -204,6 +204,9 @@ def format_markdown(report: GateReport) -> str:
             counts[0 if finding.is_error else 1] += 1
         for code, (code_errors, code_warnings) in sorted(by_code.items()):
             lines.append(f"| `{code}` | {code_errors} | {code_warnings} |")
+    blocked = [f"`{key}` ({a.stage})" for key, a in sorted(report.versions.items()) if a.blocked]
+    if blocked:
+        lines += ["", "Blocked: " + ", ".join(blocked) + "."]
     error_findings = [f for f in report.findings if f.is_error]
     if error_findings:
         lines += ["", "| Where | Code | What is wrong |", "| --- | --- | --- |"]
