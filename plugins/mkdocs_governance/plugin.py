@@ -133,17 +133,28 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         # Themes print page.title as markup in some places (navigation) and through
         # ``striptags`` (which unescapes entities) in others (<title>): no escaping
         # is right for both, so a record's angle brackets become lookalikes.
-        page.title = plain_title(generated.title or page.title or "")
+        page.title = plain_title(page.title or generated.title)
         return sanitize_html(html)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer | None:
-        """Rebuild when a record changes (the records folder is outside docs_dir)."""
+        """Rebuild when a record changes or a commit lands.
+
+        The records folder is outside ``docs_dir``, so MkDocs does not watch it. A
+        commit changes no record file yet changes the history (authors, audit
+        trail), so the repository's HEAD and its reflog are watched too.
+        """
         if not self.config.enabled:
             return None
         if self.records_dir is not None:
             server.watch(str(self.records_dir))
+        repo_root = self.run.repo_root if self.run is not None else None
+        git_dir = Path(repo_root) / ".git" if repo_root is not None else None
+        if git_dir is not None and git_dir.is_dir():
+            for marker in (git_dir / "HEAD", git_dir / "logs" / "HEAD"):
+                if marker.exists():
+                    server.watch(str(marker))
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -252,9 +252,7 @@ def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> li
         if len(parts) == 3 and parts[0] == "models":
             if parts[2] == "index.md":
                 model_groups[parts[1]] = [{"Model card": page.path}]
-                groups.setdefault("models", []).append(
-                    {title: model_groups[parts[1]]}
-                )
+                groups.setdefault("models", []).append({title: model_groups[parts[1]]})
             elif parts[1] in model_groups:
                 nav_title = plain_title(page.nav_title) if page.nav_title else title
                 model_groups[parts[1]].append({nav_title: page.path})
@@ -919,7 +917,9 @@ def _signoff_view(context: _Context, signoff: SignOff, digest: str, model: Model
     commit = history.commit(created.sha) if created else None
     if commit is None:
         signature = "not committed" if history.available else "history unavailable"
-    elif commit.signature is None or not history.signatures_checked:
+    elif not history.signatures_checked:
+        signature = "not required"
+    elif commit.signature is None:
         signature = "not checked"
     elif commit.signature.is_good:
         signature = f"good ({commit.signature.signer or commit.signature.key})"
