@@ -9,7 +9,9 @@ environment, which is put first on PATH.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -238,3 +240,76 @@ def test_gitlab_pages_job_publishes_the_default_branch(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (work.path / "public" / "governance" / "index.html").is_file()
     assert not (work.path / "public" / "governance" / "changes").exists()
+
+
+# --- the PR comment step (actions/github-script) -----------------------------------------
+
+_GITHUB_SCRIPT_HARNESS = r"""
+// Runs the workflow's github-script body as actions/github-script does (an async
+// function of github, context, require), against an in-memory issue-comments API.
+const fs = require('fs');
+const [scriptFile, stateFile] = process.argv.slice(2);
+const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+const calls = [];
+const github = {
+  paginate: async (method, params) => method(params),
+  rest: { issues: {
+    listComments: (params) => { calls.push(['list', params]); return state.comments; },
+    updateComment: async (params) => { calls.push(['update', params]); },
+    createComment: async (params) => { calls.push(['create', params]); },
+  } },
+};
+const context = {
+  serverUrl: 'https://github.com', runId: 42,
+  repo: { owner: 'acme', repo: 'credit-models' }, issue: { number: 7 },
+};
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+const body = fs.readFileSync(scriptFile, 'utf8');
+new AsyncFunction('github', 'context', 'require', body)(github, context, require)
+  .then(() => console.log(JSON.stringify(calls)))
+  .catch((e) => { console.error(e); process.exit(1); });
+"""
+
+
+def _run_comment_script(tmp_path: Path, comments: list[dict[str, Any]]) -> list[Any]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: cannot run the github-script step")
+    script = _github_steps("pull-request")["Post or update the PR comment"]["with"]["script"]
+    (tmp_path / "script.js").write_text(script, encoding="utf-8")
+    (tmp_path / "harness.js").write_text(_GITHUB_SCRIPT_HARNESS, encoding="utf-8")
+    (tmp_path / "state.json").write_text(json.dumps({"comments": comments}), encoding="utf-8")
+    (tmp_path / "governance-diff.md").write_text("## Governance changes\n", encoding="utf-8")
+    result = subprocess.run(
+        [node, "harness.js", "script.js", "state.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_comment_step_creates_one_marked_comment(tmp_path: Path) -> None:
+    calls = _run_comment_script(tmp_path, comments=[])
+    assert [c[0] for c in calls] == ["list", "create"]
+    created = calls[1][1]
+    assert (created["owner"], created["repo"], created["issue_number"]) == (
+        "acme",
+        "credit-models",
+        7,
+    )
+    assert created["body"].startswith("<!-- mkdocs-governance-diff -->\n## Governance changes")
+    assert "https://github.com/acme/credit-models/actions/runs/42" in created["body"]
+
+
+def test_comment_step_updates_its_own_comment_not_a_human_quoting_it(tmp_path: Path) -> None:
+    marker = "<!-- mkdocs-governance-diff -->"
+    comments = [
+        {"id": 1, "user": {"type": "User"}, "body": f"> {marker} quoted by a reviewer"},
+        {"id": 2, "user": {"type": "Bot"}, "body": f"{marker}\nold diff"},
+    ]
+    calls = _run_comment_script(tmp_path, comments=comments)
+    assert [c[0] for c in calls] == ["list", "update"]
+    assert calls[1][1]["comment_id"] == 2
