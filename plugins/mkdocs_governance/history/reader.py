@@ -108,6 +108,7 @@ class _Framing:
 
 
 _SHA = re.compile(rb"^[0-9a-f]{40}([0-9a-f]{24})?$")
+_PARENTS = re.compile(rb"^([0-9a-f]{40}([0-9a-f]{24})?( [0-9a-f]{40}([0-9a-f]{24})?)*)?$")
 _STATUS = re.compile(rb"^[ACDMRTUXB][0-9]*$")
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.*)$")
 
@@ -416,8 +417,7 @@ def _malformed(sha: bytes, part: str) -> Finding:
 def _commit(fields: list[bytes], problems: list[Finding]) -> Commit | None:
     """A [`Commit`][mkdocs_governance.history.model.Commit] from one record's fields."""
     sha, parents, an, ae, ad, cn, ce, cd, subject, body = fields
-    parent_shas = parents.split()
-    if not _SHA.match(sha) or not all(_SHA.match(parent) for parent in parent_shas):
+    if not _SHA.match(sha) or not _PARENTS.match(parents):
         problems.append(_malformed(sha, "the commit hashes"))
         return None
     try:
@@ -429,7 +429,7 @@ def _commit(fields: list[bytes], problems: list[Finding]) -> Commit | None:
     body_text = body.decode("utf-8", "replace").strip("\n")
     return Commit(
         sha=sha.decode("ascii"),
-        parents=tuple(parent.decode("ascii") for parent in parent_shas),
+        parents=tuple(parents.decode("ascii").split()),
         author_name=_text(an),
         author_email=_text(ae),
         author_date=author_date,
