@@ -159,13 +159,8 @@ def test_rebuild_after_a_commit_shows_it_in_the_audit_trail(served: Server) -> N
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="on_serve watches the records folder only; a commit changes nothing there (only "
-    ".git), so no rebuild starts. Fix in plugin.on_serve: also watch .git/HEAD and "
-    ".git/logs/HEAD (or the refs).",
-)
 def test_a_commit_alone_triggers_a_rebuild(served: Server) -> None:
+    # A commit changes nothing in the records folder, only .git: the plugin watches HEAD.
     served.wait_for(
         "/governance/audit/", lambda body: "Sign off credit 1.0" in body, STARTUP_TIMEOUT
     )
