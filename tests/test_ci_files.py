@@ -249,3 +249,24 @@ def test_pre_commit_schema_rejects_a_hook_without_entry() -> None:
         jsonschema.validate(
             [{"id": "x", "name": "x", "language": "python"}], _PRE_COMMIT_MANIFEST_SCHEMA
         )
+
+
+def test_project_mkdocs_yml_takes_gate_and_base_ref_from_the_workflow_environment() -> None:
+    # The workflow builds previews with GOVERNANCE_BASE_REF and GOVERNANCE_GATE set;
+    # mkdocs.yml must read them, or the preview has no changes page and fails on errors.
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = yaml.load(text, Loader=get_yaml_loader())
+    (governance,) = [
+        p["governance"] for p in config["plugins"] if isinstance(p, dict) and "governance" in p
+    ]
+    assert "gate: !ENV [GOVERNANCE_GATE, fail]" in text
+    assert "base_ref: !ENV [GOVERNANCE_BASE_REF, null]" in text
+    assert governance["gate"] in ("fail", "warn")
+    workflow = _load(WORKFLOW)
+    preview = next(
+        s for s in _steps(workflow, "pull-request") if s.get("name") == "Build preview site"
+    )
+    assert preview["env"] == {"GOVERNANCE_GATE": "warn"}
+    assert "GOVERNANCE_BASE_REF" in workflow["jobs"]["pull-request"]["env"]
