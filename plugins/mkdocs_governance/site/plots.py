@@ -22,7 +22,7 @@ _INK = "#8a8f98"
 # A colour-blind-safe cycle (Okabe-Ito) that keeps contrast on both schemes.
 _COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 # Bump when the drawing code changes so cached plots are redrawn.
-_STYLE_VERSION = "1"
+_STYLE_VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class Series:
 class PlotSpec:
     """Everything that determines a plot's pixels."""
 
-    kind: str  # "line" or "bar"
+    kind: str  # "line" (values along a sequence), "dot" (one value per category) or "bar"
     title: str
     x_label: str
     y_label: str
@@ -109,7 +109,7 @@ def draw_svg(spec: PlotSpec) -> bytes:
     from matplotlib.figure import Figure
 
     # A Figure without pyplot: no global state, safe to use from a serve thread.
-    figure = Figure(figsize=(6.4, 3.2), dpi=100)
+    figure = Figure(figsize=(5.2, 3.0), dpi=100)
     figure.patch.set_alpha(0.0)
     axes = figure.add_subplot(1, 1, 1)
     axes.set_facecolor("none")
@@ -123,9 +123,17 @@ def draw_svg(spec: PlotSpec) -> bytes:
             offset = (index - (len(spec.series) - 1) / 2) * width
             axes.bar([x + offset for x in xs], ys, width=width, color=colour, label=series.label)
         else:
-            axes.plot(
-                xs, ys, marker="o", markersize=4, linewidth=1.8, color=colour, label=series.label
-            )
+            # "dot": one marker per category, no line (experiments are not a sequence);
+            # the y axis is fitted to the values so small differences stay visible.
+            line = "none" if spec.kind == "dot" else "-"
+            size = 7 if spec.kind == "dot" else 4
+            axes.plot(xs, ys, linestyle=line, marker="o", markersize=size, linewidth=1.8,
+                      color=colour, label=series.label)  # fmt: skip
+            if len(ys) <= 12 and len(spec.series) <= 3:
+                for x, y in zip(xs, ys, strict=True):
+                    axes.annotate(f"{y:.3g}", (x, y), textcoords="offset points", xytext=(0, 6),
+                                  ha="center", fontsize=8, color=_INK)  # fmt: skip
+    axes.margins(x=0.08, y=0.18)
     if categories:
         axes.set_xticks(range(len(categories)))
         axes.set_xticklabels(
@@ -134,9 +142,9 @@ def draw_svg(spec: PlotSpec) -> bytes:
             ha="right" if len(categories) > 4 else "center",
         )
     axes.set_title(spec.title, color=_INK, fontsize=11)
-    axes.set_xlabel(spec.x_label, color=_INK)
-    axes.set_ylabel(spec.y_label, color=_INK)
-    axes.tick_params(colors=_INK, labelsize=8)
+    axes.set_xlabel(spec.x_label, color=_INK, fontsize=10)
+    axes.set_ylabel(spec.y_label, color=_INK, fontsize=10)
+    axes.tick_params(colors=_INK, labelsize=9)
     for spine in axes.spines.values():
         spine.set_color(_INK)
     axes.grid(True, color=_INK, alpha=0.25, linewidth=0.6)

@@ -1049,16 +1049,21 @@ def _render_comparison(context: _Context, model_id: str, experiments: Sequence[E
         values = frame[[("", "experiment"), ("metric", metric)]].dropna()
         points = tuple((str(row[0]), float(row[1])) for row in values.itertuples(index=False))
         if points:
-            spec = PlotSpec("bar", f"{model_id}: {metric} by experiment", "experiment", metric,
+            spec = PlotSpec("dot", f"{model_id}: {metric} by experiment", "experiment", metric,
                             (Series(metric, points),))  # fmt: skip
             plot = link.plot(spec, f"{metric} across experiments of {model_id}")
-    columns = [c for c in frame.columns if c[0] == ""] + sorted(
-        c for c in frame.columns if c[0] != ""
-    )
-    header = [f"{kind} {name}".strip() for kind, name in columns]
+    # Transposed like MLflow's compare view: one column per experiment, one row per
+    # field (metrics first, then parameters), so many parameters stay readable.
+    experiment_ids = [str(value) for value in frame[("", "experiment")]]
+    fields = [c for c in frame.columns if c[0] == "" and c[1] != "experiment"]
+    fields += sorted(c for c in frame.columns if c[0] == "metric")
+    fields += sorted(c for c in frame.columns if c[0] == "param")
     rows = [
-        [_format_value(None if pd.isna(value) else value) for value in record]
-        for record in frame[columns].itertuples(index=False)
+        (
+            f"{kind} {name}".strip(),
+            [_format_value(None if pd.isna(value) else value) for value in frame[(kind, name)]],
+        )
+        for kind, name in fields
     ]
     model = context.registry.models[model_id]
     _emit(
@@ -1069,9 +1074,8 @@ def _render_comparison(context: _Context, model_id: str, experiments: Sequence[E
         model=model,
         metric=metric,
         plot=plot,
-        header=header,
+        experiment_ids=experiment_ids,
         rows=rows,
-        experiment_ids=[row[0] for row in rows],
     )
 
 
