@@ -77,7 +77,7 @@ def test_diff_markdown_is_a_pr_comment_with_gate_promotion_and_stale_signoff(
     )
     assert "- ➕ added: `credit@1.0` production — model-risk: Mia Risk (mia) approved" in lines
     assert any(
-        line.startswith("- ⚠️ sign-off `credit@1.0` staging by ml-lead: lee") for line in lines
+        line.startswith("- ⚠️ sign-off `credit@1.0` staging by Lee Lead (ml-lead)") for line in lines
     )
     assert "| `credit@1.0` | auc | 0.85 | 0.87 | +0.02 |" in lines
 

@@ -269,7 +269,7 @@ def test_markdown_summary_of_a_blocked_promotion(repo: GitRepo) -> None:
     assert any(f"`{MODEL}:" in line and "**missing-signoff**" in line for line in errors)
     assert any("**stale-signoff**" in line for line in errors)
     assert sections["Made stale by this change"][-1].startswith(
-        "- ⚠️ sign-off `credit@1.0` staging by ml-lead: lee"
+        "- ⚠️ sign-off `credit@1.0` staging by Lee Lead (ml-lead)"
     )
     assert sections["Metric changes"][-1] == "| `credit@1.0` | auc | 0.85 | 0.83 | -0.02 |"
 

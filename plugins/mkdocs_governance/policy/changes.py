@@ -176,6 +176,8 @@ class StaleApproval:
         role: the role signed for (empty for a verification).
         base_digest: the version digest at the base (what was reviewed).
         head_digest: the version digest at the head.
+        person_name: the person's name from ``people.yaml`` (``person`` when unknown,
+            e.g. a pipeline).
     """
 
     kind: str
@@ -186,6 +188,7 @@ class StaleApproval:
     role: str
     base_digest: str
     head_digest: str
+    person_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -686,7 +689,15 @@ def _stale(
                 what, person, role = record.check, record.performed_by, ""
             stale.append(
                 StaleApproval(
-                    kind, record.location.file, record.key, what, person, role, before, after
+                    kind,
+                    record.location.file,
+                    record.key,
+                    what,
+                    person,
+                    role,
+                    before,
+                    after,
+                    _person_name(head, person),
                 )
             )
     return stale
@@ -921,7 +932,8 @@ def format_markdown(changes: ChangeSet, *, max_chars: int = DEFAULT_MARKDOWN_LIM
         ]
         items = []
         for st in changes.stale:
-            who = f"{st.role}: {st.person}" if st.role else st.person
+            name = st.person_name or st.person
+            who = f"{name} ({st.role})" if st.role else name
             label = "sign-off" if st.kind == "signoff" else "check"
             items.append(
                 f"- ⚠️ {label} `{_cell(st.key)}` {_cell(st.what)} by {_cell(who)} "
