@@ -256,3 +256,12 @@ def test_export_to_an_unwritable_place_is_a_usage_error(passing, capsys):
     (passing.path / "taken").mkdir()
     code, _, err = run_cli(capsys, "export", "--output", "taken")
     assert code == 2 and "cannot write taken" in err and "Traceback" not in err
+
+
+def test_signoff_refuses_a_future_date_and_notes_a_role_the_stage_does_not_ask(passing, capsys):
+    passing.repo.git("config", "user.email", "pia@bank.example")
+    args = ["signoff", KEY, "--role", "product-owner", "--decision", "approved"]
+    code, _, err = run_cli(capsys, *args, "--stage", "production", "--date", "2999-01-01")
+    assert code == 2 and "in the future" in err
+    code, _, err = run_cli(capsys, *args, "--stage", "staging", "--date", "2026-01-28")
+    assert code == 0 and "staging does not require a `product-owner` sign-off" in err

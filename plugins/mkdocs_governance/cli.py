@@ -404,6 +404,16 @@ def run_signoff(args: argparse.Namespace, out: TextIO) -> int:
             "asks an independent reviewer to approve it"
         )
     when = parse_date(args.date, "--date") if args.date else date.today()
+    if when > date.today():
+        raise UsageError(
+            f"--date {when.isoformat()} is in the future; a sign-off records a decision "
+            "already made (the gate would report it as implausible-date)"
+        )
+    if not _stage_asks_role(policy, model.risk_tier, args.stage, args.role):
+        sys.stderr.write(
+            f"note: {args.stage} does not require a `{args.role}` sign-off; the record is "
+            "kept in the audit trail but fills no slot of the checklist\n"
+        )
     folder = settings.records_dir / "signoffs" / _safe_name(model.id) / _safe_name(version.version)
     stem = f"{_safe_name(args.stage)}-{_safe_name(args.role)}-{_safe_name(person.id)}"
     target = folder / f"{stem}.yaml"
@@ -432,6 +442,17 @@ def run_signoff(args: argparse.Namespace, out: TextIO) -> int:
         f'"Sign off {version.key} for {args.stage} as {args.role}"\n'
     )
     return EXIT_OK
+
+
+def _stage_asks_role(policy: Any, risk_tier: str, stage: str, role: str) -> bool:
+    requirements = policy.requirements.get(stage)
+    if requirements is None:
+        return False
+    roles = {r.role for r in requirements.signoffs}
+    override = requirements.by_risk_tier.get(risk_tier)
+    if override is not None:
+        roles |= {r.role for r in override.signoffs}
+    return role in roles
 
 
 def _relative(path: Path) -> str:
