@@ -23,12 +23,13 @@ from pathlib import Path
 
 from .findings import Code, Finding, error
 from .history import HistoryError, read_history
+from .history.blobs import read_tree_blobs
 from .history.gitcmd import GitRunner
 from .history.model import FileHistory, History
 from .policy import evaluate
 from .policy.changes import ChangeSet, compare
 from .policy.model import GateReport
-from .records import load_registry
+from .records import load_registry, load_registry_from_blobs
 from .records.model import Registry, empty_registry
 
 
@@ -154,10 +155,6 @@ def load_base(repo_root: Path, records_dir: str, base_ref: str, history: History
         HistoryError: no usable history, an unknown ref, or no common ancestor; the
             message says how to fix it.
     """
-    # Imported here, not at the top: only a base-ref run needs them.
-    from .history.blobs import read_tree_blobs
-    from .records import load_registry_from_blobs
-
     if not history.available:
         reasons = " ".join(f.message for f in history.problems)
         raise HistoryError(f"the repository's history cannot be read. {reasons}".strip())
