@@ -8,11 +8,14 @@ reader would see.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import markdown
 
+from mkdocs_governance.core import run_governance
 from mkdocs_governance.site import GeneratedPage, SiteOptions, navigation, render_site
+from mkdocs_governance.site.render import _message_filter
 from mkdocs_governance.site.safety import escape_text, render_markdown, repo_path, safe_url
 from tests.scenario import MODEL_FILE, RECORDS, Scenario, passing_production
 
@@ -295,3 +298,22 @@ def test_evidence_link_on_the_version_page_points_into_the_repository(tmp_path: 
     )
     html = _html(_pages(scenario, repo_url=REPO_URL), "governance/models/credit-risk/2.1.md")
     assert f'href="{REPO_URL}/blob/main/reports/fairness.md"' in html
+
+
+def test_backticked_parts_of_messages_become_code_and_stay_escaped() -> None:
+    shown = str(_message_filter("run `mkdocs-governance signoff <script>x</script>` then *save*"))
+    assert "<code>mkdocs-governance signoff &lt;script&gt;x&lt;/script&gt;</code>" in shown
+    assert "<script>" not in shown
+    assert "\\*save\\*" in shown
+
+
+def test_records_outside_a_git_repository_say_history_is_unavailable(tmp_path: Path) -> None:
+    scenario = passing_production(tmp_path / "repo")
+    plain = tmp_path / "plain"
+    shutil.copytree(scenario.path / RECORDS, plain / RECORDS)
+    run = run_governance(plain / RECORDS, repo_root=plain)
+    pages = {page.path: page for page in render_site(run)}
+    html = _html(pages, "governance/index.md")
+    assert "Git history unavailable" in html
+    audit = _html(pages, "governance/audit.md")
+    assert "No governance commits" in audit

@@ -14,6 +14,7 @@ code), so a forgotten filter fails safe.
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
@@ -93,7 +94,26 @@ def badge(word: object, kind: str) -> Markup:
     return Markup(f'<span class="gov-badge gov-{css}">{safety.escape_text(word)}</span>')
 
 
+def _message_filter(value: object) -> Markup:
+    """A finding message or checklist detail: text escaped, `backticked` parts as code.
+
+    Messages quote commands and field names in backticks; the quoted text is
+    escaped like the rest, only wrapped in ``<code>``.
+    """
+    parts = str(value or "").split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
+        return Markup(safety.escape_text(value))
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(f"<code>{html.escape(' '.join(part.split()), quote=True)}</code>")
+        else:
+            out.append(safety.escape_text(part))
+    return Markup("".join(out))
+
+
 _TEMPLATES.finalize = _finalize
+_TEMPLATES.filters["message"] = _message_filter
 _TEMPLATES.filters["day"] = _day_filter
 _TEMPLATES.globals["badge"] = badge
 _TEMPLATES.filters["url"] = _url_filter
