@@ -460,7 +460,7 @@ class _Linker:
     def commit_url(self, sha: str) -> Markup:
         """The commit's page on the forge, when ``repo_url`` is set."""
         url = _forge_url(self.context.options, "commit", sha)
-        return Markup(f"[:octicons-link-external-16: {sha[:10]}]({url})") if url else Markup("")
+        return Markup(f'[↗]({url} "Open the commit on the forge")') if url else Markup("")
 
     def findings_page(self) -> str:
         """The findings page (docs-relative)."""
@@ -794,8 +794,7 @@ def _render_model(context: _Context, model: Model) -> None:
             (v.version, float(v.metrics[name])) for v in model.versions if name in v.metrics
         )
         if points:
-            spec = PlotSpec("line", f"{model.name}: {name} by version", "version", name,
-                            (Series(name, points),))  # fmt: skip
+            spec = PlotSpec("line", f"{name} by version", "version", name, (Series(name, points),))
             plots.append(link.plot(spec, f"{name} across versions of {model.name}"))
     card_fields = [
         ("Description", model.description),
@@ -1012,9 +1011,7 @@ def _render_experiments(context: _Context) -> None:
                 if points
             )
             if series:
-                spec = PlotSpec(
-                    "line", f"{experiment.id}: metric history", "step", "metric value", series
-                )
+                spec = PlotSpec("line", "metric history", "step", "metric value", series)
                 plot = link.plot(spec, f"metric history of {experiment.id}")
         _emit(
             context,
@@ -1069,8 +1066,13 @@ def _render_comparison(context: _Context, model_id: str, experiments: Sequence[E
         values = frame[[("", "experiment"), ("metric", metric)]].dropna()
         points = tuple((str(row[0]), float(row[1])) for row in values.itertuples(index=False))
         if points:
-            spec = PlotSpec("dot", f"{model_id}: {metric} by experiment", "experiment", metric,
-                            (Series(metric, points),))  # fmt: skip
+            spec = PlotSpec(
+                "dot",
+                f"{metric} by experiment",
+                "experiment",
+                metric,
+                (Series(metric, points),),
+            )
             plot = link.plot(spec, f"{metric} across experiments of {model_id}")
     # Transposed like MLflow's compare view: one column per experiment, one row per
     # field (metrics first, then parameters), so many parameters stay readable.
@@ -1106,8 +1108,13 @@ def _file_has_errors(context: _Context, file: str) -> bool:
 def _render_datasets(context: _Context) -> None:
     registry = context.registry
     datasets = sorted(registry.datasets.values(), key=lambda d: d.id)
-    _emit(context, _page_path(context, "datasets", "index.md"), "datasets.md.j2",
-          title="Datasets", datasets=datasets)  # fmt: skip
+    _emit(
+        context,
+        _page_path(context, "datasets", "index.md"),
+        "datasets.md.j2",
+        title="Datasets",
+        datasets=datasets,
+    )
     for dataset in datasets:
         path = _record_page(context, "datasets", dataset.id)
         assert path is not None
