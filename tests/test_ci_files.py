@@ -98,6 +98,8 @@ def test_pull_request_job_gates_diffs_previews_and_comments() -> None:
     assert any(run.startswith("mkdocs build") for run in runs)
     python = next(s for s in job["steps"] if _uses(s) == "actions/setup-python")
     assert python["with"]["python-version"] == "3.11"
+    # setup-python's pip cache fails the job when its key file does not exist.
+    assert (ROOT / python["with"]["cache-dependency-path"]).is_file()
     assert any(run == "pip install -e ." for run in runs)
     assert any(_uses(s) == "actions/upload-artifact" for s in job["steps"])
     comment = next(s for s in job["steps"] if _uses(s) == "actions/github-script")
