@@ -1152,8 +1152,13 @@ def _supersede_chain(registry: Registry, decision: Decision) -> list[str]:
 
 def _superseded_by(registry: Registry, decision: Decision) -> list[str]:
     found = [d.id for d in registry.decisions.values() if decision.id in d.supersedes]
-    if decision.superseded_by and decision.superseded_by not in found:
-        found.append(decision.superseded_by)
+    written = decision.superseded_by
+    if written and written not in found:
+        # "superseded by ADR-0006" names a decision already found by its number.
+        number = re.search(r"\d+", written)
+        numbers = {registry.decisions[d].number for d in found}
+        if not (number and int(number.group()) in numbers):
+            found.append(written)
     return found
 
 
