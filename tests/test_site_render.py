@@ -14,7 +14,13 @@ from pathlib import Path
 import markdown
 
 from mkdocs_governance.core import run_governance
-from mkdocs_governance.site import GeneratedPage, SiteOptions, navigation, render_site
+from mkdocs_governance.site import (
+    GeneratedPage,
+    SiteOptions,
+    navigation,
+    plain_title,
+    render_site,
+)
 from mkdocs_governance.site.render import _message_filter
 from mkdocs_governance.site.safety import escape_text, render_markdown, repo_path, safe_url
 from tests.scenario import MODEL_FILE, RECORDS, Scenario, passing_production
@@ -317,3 +323,13 @@ def test_records_outside_a_git_repository_say_history_is_unavailable(tmp_path: P
     assert "Git history unavailable" in html
     audit = _html(pages, "governance/audit.md")
     assert "No governance commits" in audit
+
+
+def test_page_titles_from_record_text_are_inert_raw_or_escaped() -> None:
+    for title in (
+        'Credit <script>alert("x")</script>',
+        "Credit &lt;script&gt;alert(1)&lt;/script&gt;",
+    ):
+        plain = plain_title(title)
+        assert "<" not in plain and ">" not in plain and "&lt;" not in plain
+        assert "‹script›" in plain

@@ -293,9 +293,11 @@ def plain_title(title: str) -> str:
 
     Themes print titles raw (navigation) or through ``striptags``, which unescapes
     entities (``<title>``), so neither raw nor escaped text is safe in both: angle
-    brackets become the lookalikes ‹ › and ``&`` stays as is.
+    brackets become the lookalikes ‹ › and ``&`` stays as is. Entities are decoded
+    first: a title MkDocs extracted from the rendered heading arrives escaped.
     """
-    return " ".join(title.replace("<", "‹").replace(">", "›").split())
+    text = html.unescape(title)
+    return " ".join(text.replace("<", "‹").replace(">", "›").split())
 
 
 # ---------------------------------------------------------------- lookups
