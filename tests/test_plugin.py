@@ -56,7 +56,7 @@ def test_gate_fail_fails_the_build_and_prints_every_error(tmp_path: Path) -> Non
     assert result.returncode != 0
     for finding in errors:
         assert finding.format_line() in result.stderr
-    assert f"governance gate failed: {len(errors)} errors" in result.stderr
+    assert f"Governance gate failed: {len(errors)} errors" in result.stderr
 
 
 def test_gate_warn_builds_and_puts_a_red_banner_on_the_dashboard(tmp_path: Path) -> None:

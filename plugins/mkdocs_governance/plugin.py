@@ -25,6 +25,7 @@ from .core import GovernanceRun, run_governance
 from .findings import Finding, error
 from .history import read_history_cached
 from .history.model import History
+from .reporting import format_text
 from .site import GeneratedPage, SiteOptions, navigation, plain_title, render_site
 from .site.safety import sanitize_html
 
@@ -247,14 +248,11 @@ def _mentions(nav: Any, prefix: str) -> bool:
 
 
 def _gate_message(errors: list[Finding]) -> str:
-    """Every error finding, one line each, then the count and the way out."""
-    lines = [finding.format_line() for finding in errors]
-    count = len(errors)
-    lines.append(
-        f"governance gate failed: {count} error{'s' if count != 1 else ''}. Fix the records "
-        "above, or set `gate: warn` in mkdocs.yml to build anyway."
+    """Every error finding, one line each (as the CLI prints them), the count, the way out."""
+    return (
+        format_text(errors)
+        + "Fix the records above, or set `gate: warn` in mkdocs.yml to build anyway."
     )
-    return "\n".join(lines)
 
 
 def _failure_page(prefix: str, problem: str) -> GeneratedPage:

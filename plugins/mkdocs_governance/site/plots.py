@@ -116,7 +116,7 @@ def draw_svg(spec: PlotSpec) -> bytes:
     categories = _categories(spec.series)
     for index, series in enumerate(spec.series):
         colour = _COLOURS[index % len(_COLOURS)]
-        xs = [categories.index(str(x)) if categories else x for x, _ in series.points]
+        xs = [float(categories.index(str(x))) if categories else float(x) for x, _ in series.points]
         ys = [y for _, y in series.points]
         if spec.kind == "bar":
             width = 0.8 / max(len(spec.series), 1)

@@ -859,11 +859,11 @@ def _lineage(
             source = node("e", version.experiment, f"experiment {version.experiment}", "([{}])")
             edges.append(f"{source} --> {target}")
         for dataset_id in version.datasets:
-            experiment = context.registry.experiments.get(version.experiment or "")
+            source_experiment = context.registry.experiments.get(version.experiment or "")
             if (
                 version.experiment in experiment_ids
-                and experiment
-                and dataset_id in experiment.datasets
+                and source_experiment is not None
+                and dataset_id in source_experiment.datasets
             ):
                 continue  # already drawn through the experiment
             edges.append(f"{node('d', dataset_id, f'dataset {dataset_id}', '[({})]')} --> {target}")
