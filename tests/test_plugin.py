@@ -190,3 +190,25 @@ def test_broken_record_fails_the_build_with_file_and_line(tmp_path: Path) -> Non
     assert "governance_records/datasets/broken.yaml:" in result.stderr
     assert "invalid-record" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_rebuilds_reuse_the_history_until_head_moves(tmp_path: Path) -> None:
+    from mkdocs_governance.history import HISTORY_CACHE
+    from mkdocs_governance.plugin import GovernancePlugin
+
+    scenario = passing_production(tmp_path / "repo")
+    plugin = GovernancePlugin()
+    errors, _warnings = plugin.load_config({"as_of": "2026-02-01"})
+    assert errors == []
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.records_dir = scenario.path / "governance_records"
+    first = plugin._evaluate()
+    hits = HISTORY_CACHE.hits
+    second = plugin._evaluate()  # first rebuild: fills the cache
+    third = plugin._evaluate()  # second rebuild: answered from the cache
+    assert HISTORY_CACHE.hits == hits + 1
+    assert third.history is second.history
+    assert first.report.passed and third.report.passed
+    scenario.signoff("rafa", "model-risk", day="2026-01-21")
+    fourth = plugin._evaluate()
+    assert fourth.history.head != third.history.head

@@ -45,6 +45,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         self.generated: dict[str, GeneratedPage] = {}
         self.problem: str | None = None
         self._signatures = False
+        self._history_scope: tuple[Path, str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve: a served site shows failures instead of dying."""
@@ -185,12 +186,11 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         """Run the pipeline; while serving, reuse the history between rebuilds."""
         assert self.records_dir is not None
         history: History | None = None
-        if self.serving and self.run is not None:
-            history = read_history_cached(
-                self.run.repo_root,
-                [self.run.registry.records_dir],
-                signatures=self._signatures,
-            )
+        if self.serving and self._history_scope is not None:
+            # The cache is keyed by HEAD and the working tree's status, so a commit
+            # or an edited record reads the history afresh.
+            repo_root, records = self._history_scope
+            history = read_history_cached(repo_root, [records], signatures=self._signatures)
         run = self._run_governance(history)
         policy = run.registry.policy
         wanted = bool(policy and policy.rules.require_signed_commits)
@@ -198,6 +198,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             # The policy switched signature checking on or off: read history afresh.
             run = self._run_governance(None)
         self._signatures = wanted
+        self._history_scope = (Path(run.repo_root), run.registry.records_dir)
         return run
 
     def _run_governance(self, history: History | None) -> GovernanceRun:
