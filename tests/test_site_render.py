@@ -333,3 +333,17 @@ def test_page_titles_from_record_text_are_inert_raw_or_escaped() -> None:
         plain = plain_title(title)
         assert "<" not in plain and ">" not in plain and "&lt;" not in plain
         assert "‹script›" in plain
+
+
+def test_model_card_marks_fields_the_risk_tier_requires_as_missing(tmp_path: Path) -> None:
+    scenario = passing_production(tmp_path / "repo")
+    text = (scenario.path / MODEL_FILE).read_text(encoding="utf-8")
+    text = "\n".join(
+        line for line in text.splitlines() if not line.startswith(("limitations:", "ethical_"))
+    )
+    scenario.repo.commit("drop fields", files={MODEL_FILE: text + "\n"}, author=("B", "b@x"))
+    html = _html(_pages(scenario), "governance/models/credit-risk/index.md")
+    limitations = html.split("<h3>Limitations</h3>")[1].split("<h3>")[0]
+    assert "missing</span>" in limitations and "medium-risk model needs it" in limitations
+    ethics = html.split("<h3>Ethical considerations</h3>")[1].split("<h3>")[0]
+    assert "optional for a medium-risk model" in ethics

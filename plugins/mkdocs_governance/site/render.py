@@ -32,6 +32,7 @@ from markupsafe import Markup
 from ..findings import Code, Finding, sort_findings
 from ..history.model import Commit, History, WorktreeState
 from ..policy.model import GateReport, ItemState, StageState, VersionAssessment
+from ..policy.rules import DOCUMENTATION_FIELDS
 from ..records.model import (
     Decision,
     Experiment,
@@ -798,12 +799,18 @@ def _render_model(context: _Context, model: Model) -> None:
         if points:
             spec = PlotSpec("line", f"{name} by version", "version", name, (Series(name, points),))
             plots.append(link.plot(spec, f"{name} across versions of {model.name}"))
+    # What the documentation check asks of this model's risk tier (an unknown
+    # tier is judged as high, as the policy does).
+    required = DOCUMENTATION_FIELDS.get(model.risk_tier, DOCUMENTATION_FIELDS["high"])
     card_fields = [
-        ("Description", model.description),
-        ("Intended use", model.intended_use),
-        ("Out-of-scope use", model.out_of_scope_use),
-        ("Limitations", model.limitations),
-        ("Ethical considerations", model.ethical_considerations),
+        (label, getattr(model, name), name in required)
+        for label, name in (
+            ("Description", "description"),
+            ("Intended use", "intended_use"),
+            ("Out-of-scope use", "out_of_scope_use"),
+            ("Limitations", "limitations"),
+            ("Ethical considerations", "ethical_considerations"),
+        )
     ]
     _emit(
         context,
