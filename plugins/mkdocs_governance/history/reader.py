@@ -2,9 +2,9 @@
 
 How the pass reads Git (the decisions a reviewer will ask about):
 
-- **One process.** ``git log -z --name-status -M --topo-order`` over the record
-  paths gives every commit and every file it changed; a per-file index is built
-  while the output streams (never one ``git log`` per file).
+- **One process.** ``git log -z --name-status -M --diff-merges=first-parent``
+  over the record paths gives every commit and every file it changed; a per-file
+  index is built while the output streams (never one ``git log`` per file).
 - **Renames** are detected by ``-M`` among the record paths only (cheap) and
   followed through chains (A → B → C, across folders): a file's history is keyed
   by its current path and includes the changes made under its older names.
@@ -24,7 +24,9 @@ How the pass reads Git (the decisions a reviewer will ask about):
   applied: it is a file anyone can edit).
 - **Text** is decoded as UTF-8 (``--encoding=UTF-8`` re-encodes commits written
   in another ``i18n.commitEncoding``) with visible replacement characters (U+FFFD)
-  for bytes that are not UTF-8, in paths as in names.
+  for bytes that are not UTF-8, in paths as in names. A record file whose *name*
+  is not UTF-8 therefore has a history key with U+FFFD in it, which no file on
+  disk matches: such names should be reported by the records layer.
 - **The stream is checked**, not trusted: records are framed by markers drawn
   at random for each run (so no commit message or path can contain them), and
   each record must have exactly the expected fields before its end marker; a
@@ -280,13 +282,7 @@ def read_probed_history(
     if probe.head is None:  # a repository without commits: nothing to read, nothing wrong
         return base
     problems: list[Finding] = []
-    # git's default order streams (parsing overlaps git's work) and puts children
-    # before parents unless committer dates are skewed; then, and only then, the
-    # pass is read again in --topo-order, which the rename index needs.
-    result = _pass(probe, topo_order=False, problems=problems)
-    if result is None and not problems:
-        result = _pass(probe, topo_order=True, problems=problems)
-    commits, order, index = result or ({}, [], _FileIndex())
+    commits, order, index = _pass(probe, problems)
     if problems:
         return replace(base, available=False, problems=tuple(problems))
     history = replace(
@@ -301,10 +297,14 @@ def read_probed_history(
     return _with_signatures(probe, history, signature_paths)
 
 
-def log_arguments(
-    framing: _Framing, head: str, pathspecs: Sequence[str], *, topo_order: bool = False
-) -> list[str]:
-    """The ``git log`` arguments of the pass (shared with the benchmark's floor)."""
+def log_arguments(framing: _Framing, head: str, pathspecs: Sequence[str]) -> list[str]:
+    """The ``git log`` arguments of the pass (shared with the benchmark's floor).
+
+    ``--topo-order`` because the rename index needs every child before its
+    parents; git's default date order breaks that when commit dates are skewed
+    (or tie across a merge), and a check on the shown commits cannot see it when
+    the commits in between did not touch the records.
+    """
     return [
         "log",
         "--encoding=UTF-8",
@@ -314,7 +314,7 @@ def log_arguments(
         "--name-status",
         "-M",
         "--diff-merges=first-parent",
-        *(["--topo-order"] if topo_order else []),
+        "--topo-order",
         framing.format(_COMMIT_FIELDS),
         head,
         "--",
@@ -323,32 +323,25 @@ def log_arguments(
 
 
 def _pass(
-    probe: RepositoryProbe, *, topo_order: bool, problems: list[Finding]
-) -> tuple[dict[str, Commit], list[str], _FileIndex] | None:
-    """One streamed ``git log`` over the records, parsed into commits and a file index.
-
-    Returns None (without problems) when, outside ``topo_order``, a parent came
-    before one of its children (skewed dates): the caller reads again in
-    topological order.
-    """
+    probe: RepositoryProbe, problems: list[Finding]
+) -> tuple[dict[str, Commit], list[str], _FileIndex]:
+    """One streamed ``git log`` over the records, parsed into commits and a file index."""
     index = _FileIndex()
     commits: dict[str, Commit] = {}
     order: list[str] = []
     framing = _Framing.fresh()
-    args = log_arguments(framing, probe.head or "HEAD", probe.pathspecs(), topo_order=topo_order)
+    args = log_arguments(framing, probe.head or "HEAD", probe.pathspecs())
     pieces = probe.runner.stream_split(args, framing.separator)
     try:
         for record in _records(pieces, len(_COMMIT_FIELDS), framing, problems):
             commit = _commit(record.fields, problems)
             if commit is None:
                 continue
-            if not topo_order and any(parent in commits for parent in commit.parents):
-                return None  # closing the generator stops git
             commits[commit.sha] = commit
             order.append(commit.sha)
-            merge = commit.is_merge
-            for change in _changes(probe, commit.sha, record.entries):
-                index.add(change, merge=merge)
+            index.add(
+                commit.sha, _changes(probe, commit.sha, record.entries), merge=commit.is_merge
+            )
     except HistoryError as exc:
         problems.append(_problem(str(probe.repo_root), _explain_refusal(probe.repo_root, str(exc))))
     finally:
@@ -473,14 +466,17 @@ def parse_trailers(body: str) -> tuple[tuple[str, str], ...]:
 
 def _changes(
     probe: RepositoryProbe, sha: str, entries: list[tuple[bytes, list[bytes]]]
-) -> Iterator[FileChange]:
+) -> list[FileChange]:
+    """The typed changes of one commit's name-status entries."""
+    changes = []
+    relative = probe.relative
     for status, raw_paths in entries:
         kind = _KINDS.get(status[0], ChangeKind.MODIFIED)
         if len(raw_paths) == 2:
-            old, new = (probe.relative(p) for p in raw_paths)
-            yield FileChange(sha, kind, new, old)
+            changes.append(FileChange(sha, kind, relative(raw_paths[1]), relative(raw_paths[0])))
         else:
-            yield FileChange(sha, kind, probe.relative(raw_paths[0]))
+            changes.append(FileChange(sha, kind, relative(raw_paths[0])))
+    return changes
 
 
 class _FileIndex:
@@ -498,23 +494,25 @@ class _FileIndex:
         self._files: dict[str, list[FileChange]] = {}
         self._by_commit: dict[str, list[FileChange]] = {}
 
-    def add(self, change: FileChange, *, merge: bool) -> None:
-        """Record ``change`` (from a commit newer than any added so far)."""
-        self._by_commit.setdefault(change.sha, []).append(change)
-        key = self._owner.get(change.path, change.path)
-        if key != self._ENDED:
-            self._files.setdefault(key, []).append(change)
-        if merge:
-            # A merge's first-parent diff repeats what a side commit did: it must
-            # neither end the file's life nor detach the side commit's change.
-            if change.kind == ChangeKind.RENAMED and change.old_path and key != self._ENDED:
-                self._owner.setdefault(change.old_path, key)
-            return
-        if change.kind == ChangeKind.ADDED:
-            self._owner[change.path] = self._ENDED
-        elif change.kind == ChangeKind.RENAMED and change.old_path:
-            self._owner[change.path] = self._ENDED
-            self._owner[change.old_path] = key
+    def add(self, sha: str, changes: list[FileChange], *, merge: bool) -> None:
+        """Record one commit's ``changes`` (the commit is older than any added so far)."""
+        self._by_commit[sha] = changes
+        owner, files, ended = self._owner, self._files, self._ENDED
+        for change in changes:
+            path, kind = change.path, change.kind
+            key = owner.get(path, path)
+            if key != ended:
+                files.setdefault(key, []).append(change)
+            if merge:
+                # A merge's first-parent diff repeats what a side commit did: it must
+                # neither end the file's life nor detach the side commit's change.
+                if kind == ChangeKind.RENAMED and change.old_path and key != ended:
+                    owner.setdefault(change.old_path, key)
+            elif kind == ChangeKind.ADDED:
+                owner[path] = ended
+            elif kind == ChangeKind.RENAMED and change.old_path:
+                owner[path] = ended
+                owner[change.old_path] = key
 
     def histories(self) -> dict[str, FileHistory]:
         """Every file's history, keyed by its current (or, if deleted, last) path."""
