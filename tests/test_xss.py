@@ -283,3 +283,52 @@ def test_no_style_element_from_a_record_survives(xss_site: Path) -> None:
     for page in (xss_site / "governance").rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert '<style>@import "javascript' not in text, page
+
+
+@pytest.mark.browser
+def test_no_payload_runs_in_a_real_browser(xss_site: Path) -> None:
+    """Every page, and the search results for the payloads, open without a dialog."""
+    import functools
+    import http.server
+    import shutil
+    import threading
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("BROWSER TEST SKIPPED: no chromium (run scripts/ensure_browser.sh)")
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(xss_site))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    dialogs: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium,
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                ],
+            )
+            page = browser.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            for html in sorted((xss_site / "governance").rglob("index.html")):
+                page.goto(base + html.relative_to(xss_site).parent.as_posix() + "/")
+            search = page.locator("input.md-search__input")
+            for term in ("alert", "xss", "script", "Mallory"):
+                page.goto(base + "governance/")
+                search.click()
+                search.press_sequentially(term, delay=10)
+                page.wait_for_timeout(800)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert dialogs == []
