@@ -347,3 +347,12 @@ def test_model_card_marks_fields_the_risk_tier_requires_as_missing(tmp_path: Pat
     assert "missing</span>" in limitations and "medium-risk model needs it" in limitations
     ethics = html.split("<h3>Ethical considerations</h3>")[1].split("<h3>")[0]
     assert "optional for a medium-risk model" in ethics
+
+
+def test_each_signoff_and_verification_links_to_its_record_file(tmp_path: Path) -> None:
+    scenario = passing_production(tmp_path / "repo")
+    html = _html(_pages(scenario, repo_url=REPO_URL), "governance/models/credit-risk/2.1.md")
+    signoff = f"{RECORDS}/signoffs/credit-risk/2.1/production-model-risk-mira.yaml"
+    verification = f"{RECORDS}/verifications/credit-risk/2.1/fairness-audit.yaml"
+    assert f'href="{REPO_URL}/blob/main/{signoff}"' in html
+    assert f'href="{REPO_URL}/blob/main/{verification}"' in html

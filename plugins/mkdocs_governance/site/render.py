@@ -491,6 +491,12 @@ class _Linker:
             return Markup(f"[{safety.escape_text(path)}]({blob})")
         return Markup(safety.escape_text(path))
 
+    def record(self, file: str) -> Markup:
+        """A record file: linked to its page on the forge when ``repo_url`` is set."""
+        url = _forge_url(self.context.options, "blob", file)
+        label = safety.escape_text(file)
+        return Markup(f"[{label}]({url})" if url else label)
+
     def plot(self, spec: PlotSpec, alt: str) -> Markup:
         """Draw (or reuse) a plot, add it as an asset and return its image."""
         data = self.context.plots.svg(spec)
