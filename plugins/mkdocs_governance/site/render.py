@@ -113,7 +113,18 @@ def _message_filter(value: object) -> Markup:
     return Markup("".join(out))
 
 
+def _code_filter(value: object) -> Markup:
+    """Inline code for a value (a digest, a ref): HTML-escaped inside ``<code>``.
+
+    Use it instead of Markdown backticks around ``{{ value }}``: the default
+    Markdown escaping would show its backslashes inside a code span.
+    """
+    text = " ".join(str(value or "").split())
+    return Markup(f"<code>{html.escape(text, quote=True)}</code>")
+
+
 _TEMPLATES.finalize = _finalize
+_TEMPLATES.filters["code"] = _code_filter
 _TEMPLATES.filters["message"] = _message_filter
 _TEMPLATES.filters["day"] = _day_filter
 _TEMPLATES.globals["badge"] = badge
