@@ -21,11 +21,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from .findings import Code, Finding, error
+from .findings import Code, Finding, error, warning
 from .history import HistoryError, read_history
 from .history.blobs import read_tree_blobs
 from .history.gitcmd import GitRunner
-from .history.model import FileHistory, History
+from .history.model import FileHistory, History, VersionProvenance
+from .history.provenance import ModelRevisions, derive_provenance, read_model_revisions
 from .policy import evaluate
 from .policy.changes import ChangeSet, compare
 from .policy.model import GateReport
@@ -117,18 +118,24 @@ def run_governance(
         except HistoryError as problem:
             findings.append(_base_unavailable(base_ref, str(problem)))
 
+    revisions = _model_revisions(root, registry, history, findings)
     report = evaluate(
         registry,
         history,
         as_of=judged_on,
         record_findings=findings,
         base=base.registry if base else None,
+        provenance=_provenance(registry, history, revisions),
     )
     if base is None:
         return GovernanceRun(root, registry, history, report)
 
     base_report = evaluate(
-        base.registry, base.history, as_of=judged_on, record_findings=base.findings
+        base.registry,
+        base.history,
+        as_of=judged_on,
+        record_findings=base.findings,
+        provenance=_provenance(base.registry, base.history, revisions),
     )
     changes = compare(
         base.registry,
@@ -202,6 +209,42 @@ def history_at(history: History, commit: str, reachable: set[str]) -> History:
             sha: changes for sha, changes in history.changes_by_commit.items() if sha in reachable
         },
     )
+
+
+def _model_revisions(
+    root: Path, registry: Registry, history: History, findings: list[Finding]
+) -> ModelRevisions | None:
+    """Every revision of the model files (one ``cat-file`` process), for provenance.
+
+    A failure leaves the gate on its fallbacks (model file's first commit as the
+    versions' creation, declared authors only) and says so in a warning.
+    """
+    if not history.available:
+        return None
+    try:
+        return read_model_revisions(root, history, f"{registry.records_dir}/models")
+    except HistoryError as problem:
+        findings.append(
+            warning(
+                Code.HISTORY_UNAVAILABLE,
+                f"{registry.records_dir}/models",
+                f"The model files' earlier revisions could not be read ({problem}), so "
+                "the commits that created and changed each version are unknown: "
+                "implausible-date falls back on the model file's first commit and "
+                "separation-of-duties compares only declared authors and owners.",
+            )
+        )
+        return None
+
+
+def _provenance(
+    registry: Registry, history: History, revisions: ModelRevisions | None
+) -> dict[str, VersionProvenance] | None:
+    """Each version's creating and content-changing commits, keyed ``model@version``."""
+    if revisions is None or not history.available:
+        return None
+    model_ids = {model.location.file: model.id for model in registry.models.values()}
+    return derive_provenance(history, revisions, model_ids)
 
 
 def _wants_signatures(registry: Registry) -> bool:

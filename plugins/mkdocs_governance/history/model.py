@@ -175,6 +175,34 @@ class History:
         return self.worktree.get(path, WorktreeState.CLEAN)
 
 
+@dataclass(frozen=True, slots=True)
+class VersionProvenance:
+    """Where one model version came from in Git, read from its model file's revisions.
+
+    Attributes:
+        key: ``model@version`` (the model id as the current records name it).
+        created_sha: the commit that created the version: the newest commit whose
+            model file lists the version while none of its parents' did (a version
+            removed and added again was created by the re-adding commit).
+        created_at: that commit's author date.
+        content_commits: the commits that changed the version's content, newest
+            first: its entry minus ``stage`` differs from the entry in every parent
+            (creation included). A promotion that changes only ``stage:``, an edit of
+            the model card or of another version, and a merge that takes one side's
+            entry unchanged are not content changes.
+    """
+
+    key: str
+    created_sha: str
+    created_at: datetime
+    content_commits: tuple[str, ...] = ()
+
+    @property
+    def last_content_commit(self) -> str | None:
+        """The newest commit that changed the version's content, if any."""
+        return self.content_commits[0] if self.content_commits else None
+
+
 def unavailable(*problems: Finding) -> History:
     """A History that says provenance cannot be checked, and why."""
     return History(available=False, problems=tuple(problems))

@@ -7,14 +7,14 @@ requirements checklist of each model version that the site renders.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
-from ..findings import Code, Finding, sort_findings
-from ..history.model import History
+from ..findings import Finding, sort_findings
+from ..history.model import History, VersionProvenance
 from ..records.digest import version_digest
 from ..records.model import ModelVersion, Registry
-from .context import POLICY_MODEL, Context
+from .context import Context
 from .model import (
     GateReport,
     ItemState,
@@ -33,7 +33,12 @@ _ITEM_PROBLEM_STATES = {
 
 
 def build_context(
-    registry: Registry, history: History, *, as_of: date, base: Registry | None = None
+    registry: Registry,
+    history: History,
+    *,
+    as_of: date,
+    base: Registry | None = None,
+    provenance: Mapping[str, VersionProvenance] | None = None,
 ) -> Context:
     """The facts the rules share, judged with the base's policy and people when given.
 
@@ -52,6 +57,7 @@ def build_context(
         digests=digests,
         base=base,
         head_policy_digest=policy_digest(registry.policy, registry.people),
+        provenance=provenance,
     )
 
 
@@ -62,6 +68,7 @@ def evaluate(
     as_of: date,
     record_findings: Sequence[Finding] = (),
     base: Registry | None = None,
+    provenance: Mapping[str, VersionProvenance] | None = None,
 ) -> GateReport:
     """Judge every model version against the policy; report every finding at once.
 
@@ -73,43 +80,25 @@ def evaluate(
         base: the base side's registry when a pull request is judged; its policy
             and people then judge the head (and a change to them is
             ``policy-changed``).
+        provenance: per ``model@version``, the commit that created it and the
+            commits that changed its content
+            ([`read_model_revisions`][mkdocs_governance.history.provenance.read_model_revisions]
+            and [`derive_provenance`][mkdocs_governance.history.provenance.derive_provenance]).
+            Without it, ``implausible-date`` takes the model file's first commit as the
+            version's creation and ``separation-of-duties`` compares only the
+            declared author and owner.
 
     Returns:
         A [`GateReport`][mkdocs_governance.policy.model.GateReport]: every finding,
         sorted errors first, and a checklist per version.
     """
-    ctx = build_context(registry, history, as_of=as_of, base=base)
-    findings: list[Finding] = _without_policy_signoff_references(registry, record_findings)
+    ctx = build_context(registry, history, as_of=as_of, base=base, provenance=provenance)
+    findings: list[Finding] = list(record_findings)
     for rule in RULES.values():
         findings.extend(rule(ctx))
     findings = _unique(findings)
     versions = {v.key: _assess_version(ctx, v, findings) for v in ctx.registry.versions()}
     return GateReport(tuple(sort_findings(findings)), versions, as_of.isoformat())
-
-
-def _without_policy_signoff_references(
-    registry: Registry, record_findings: Sequence[Finding]
-) -> list[Finding]:
-    """Drop the records layer's ``unknown-reference`` about a policy-change sign-off.
-
-    A sign-off of a policy change names the pseudo-model ``policy`` and the stage
-    ``policy`` (see ``rule_policy_changed``); neither exists as a record, and the
-    records layer, which does not know the convention, reports them.
-    """
-    if POLICY_MODEL in registry.models:
-        return list(record_findings)
-    excused = {
-        (s.location.file, s.location.line_of(name))
-        for s in registry.signoffs
-        if s.model == POLICY_MODEL
-        for name in ("model", "version", "stage")
-        if name != "stage" or s.stage == POLICY_MODEL
-    }
-    return [
-        f
-        for f in record_findings
-        if not (f.code == Code.UNKNOWN_REFERENCE and (f.file, f.line) in excused)
-    ]
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -16,8 +16,9 @@ from functools import cached_property
 from typing import Any
 
 from ..history.identity import match_person
-from ..history.model import Commit, History, WorktreeState
+from ..history.model import Commit, History, VersionProvenance, WorktreeState
 from ..records.model import (
+    POLICY_MODEL,
     Model,
     ModelVersion,
     Person,
@@ -28,9 +29,9 @@ from ..records.model import (
     Verification,
 )
 
-# Sign-offs of a policy change name this pseudo-model instead of a real one (SPEC §6a):
-# ``model: policy``, ``subject:`` the policy digest printed by the ``policy-changed`` finding.
-POLICY_MODEL = "policy"
+# Sign-offs of a policy change name the pseudo-model POLICY_MODEL instead of a real one
+# (SPEC §6a): ``model: policy``, ``subject:`` the policy digest printed by the
+# ``policy-changed`` finding. The records layer accepts it as a reference.
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,10 @@ class Context:
         base: the base side's registry, when a pull request is judged.
         head_policy_digest: digest of the head side's policy + people (for
             ``policy-changed`` sign-offs).
+        provenance: per ``model@version``, the commit that created it and the commits
+            that changed its content (read from the model files' revisions); None
+            when not read (then the model file's first commit stands in for the
+            creating commit, and Git authors of the content are not known).
     """
 
     registry: Registry
@@ -66,6 +71,7 @@ class Context:
     digests: Mapping[str, str]
     base: Registry | None = None
     head_policy_digest: str = ""
+    provenance: Mapping[str, VersionProvenance] | None = None
     # Results several rules share (slot fills, check outcomes), computed once.
     memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
 
@@ -115,17 +121,32 @@ class Context:
         return EffectiveRequirements(stage, tuple(checks), tuple(signoffs.values()))
 
     def created_at(self, version: ModelVersion) -> date | None:
-        """The author date of the commit that created the version's model file.
+        """The author date of the commit that created ``version``.
 
-        An approximation of "the commit that created the version": the history pass
-        records which commits touched a file, not which version each one added, so the
-        model file's first commit is the earliest moment any of its versions existed.
+        From the version's provenance (the commit whose model file first listed it);
+        without provenance for it, the commit that added its model file, the earliest
+        moment any of the file's versions existed.
         """
+        provenance = self.provenance_of(version)
+        if provenance is not None:
+            return provenance.created_at.date()
         file_history = self.history.file(version.location.file)
         if file_history is None or file_history.created_by is None:
             return None
         commit = self.history.commit(file_history.created_by.sha)
         return commit.author_date.date() if commit else None
+
+    def provenance_of(self, version: ModelVersion) -> VersionProvenance | None:
+        """What Git says about where ``version`` came from, when it was read."""
+        if self.provenance is None or not self.history.available:
+            return None
+        return self.provenance.get(version.key)
+
+    def last_content_commit(self, version: ModelVersion) -> Commit | None:
+        """The newest commit that changed ``version``'s content (its entry minus ``stage``)."""
+        provenance = self.provenance_of(version)
+        sha = provenance.last_content_commit if provenance else None
+        return self.history.commit(sha) if sha else None
 
     # -- people -------------------------------------------------------------------
 

@@ -219,10 +219,9 @@ def provenance_problem(ctx: Context, signoff: SignOff) -> str | None:
 def separation_problem(ctx: Context, signoff: SignOff) -> str | None:
     """Why the approver may not approve this version, if so (approvals only).
 
-    The approver must be neither the version's ``author`` nor the model's ``owner``.
-    Limitation: the history pass records which commits touched the model file, not
-    which version each changed, so Git authors of the version's content are not
-    compared (the declared author and owner are).
+    The approver must be neither the version's ``author`` nor the model's ``owner``,
+    nor the Git author of the latest commit that changed the version's content (its
+    entry minus ``stage``; matched by e-mail, see ``history.identity``).
     """
     if ctx.policy is None or not ctx.policy.rules.separation_of_duties:
         return None
@@ -237,6 +236,14 @@ def separation_problem(ctx: Context, signoff: SignOff) -> str | None:
         reasons.append(f"authored {version.key}")
     if signoff.approver == model.owner:
         reasons.append(f"owns the model {model.id}")
+    changed = ctx.last_content_commit(version)
+    if changed is not None:
+        person = ctx.person_for_email(changed.author_email)
+        if person is not None and person.id == signoff.approver:
+            reasons.append(
+                f"made the latest change to the content of {version.key} "
+                f"({_commit_text(changed)}: {changed.subject})"
+            )
     if not reasons:
         return None
     return (
@@ -303,10 +310,14 @@ def _date_problem(
         )
     created = ctx.created_at(version) if ctx.history.available else None
     if created is not None and record_date < created:
+        provenance = ctx.provenance_of(version)
+        commit = ctx.history.commit(provenance.created_sha) if provenance else None
+        which = f" ({_commit_text(commit)})" if commit else ""
         return (
             f"This {what} is dated {record_date.isoformat()}, before the commit that added "
-            f"{version.key} to {version.location.file} ({created.isoformat()}): it cannot "
-            "concern this version. Correct its date."
+            f"{version.key} to {version.location.file}{which}, authored "
+            f"{created.isoformat()}: it cannot concern this version. Correct its date, or "
+            "record it against the right version."
         )
     # The commit that wrote the record as it now is (a later edit may change the date).
     written = ctx.last_commit(path) if ctx.history.available else None
@@ -754,12 +765,17 @@ def rule_unverified_signoff(ctx: Context) -> Iterable[Finding]:
 
 
 def rule_separation_of_duties(ctx: Context) -> Iterable[Finding]:
-    """``separation-of-duties``: an approval by the version's author or the model's owner.
+    """``separation-of-duties``: an approval by someone who made or owns what is approved.
 
-    Only with ``separation_of_duties: true``. Rejections are not affected. The check
-    compares the declared ``author`` and ``owner``; Git authors of commits that
-    changed the model file are not compared, because the history pass does not tell
-    a content change of this version from a stage-only change.
+    Only with ``separation_of_duties: true``. Rejections are not affected. Flagged when
+    the approver is the version's declared ``author``, the model's ``owner``, or the
+    Git author (matched by e-mail to a person of people.yaml) of the latest commit
+    that changed the version's content. Content is the version's entry in the model
+    file without ``stage``: a promotion, an edit of the model card or of another
+    version, and a merge that takes a branch's entry as it is are not content
+    changes. Only the latest content change counts (whoever wrote the content as it
+    is now); an earlier author is replaced by a later one. A commit by an e-mail
+    nobody in people.yaml lists matches no one.
     """
     return _per_signoff(ctx, Code.SEPARATION_OF_DUTIES, separation_problem, "approver")
 
@@ -783,8 +799,11 @@ def rule_implausible_date(ctx: Context) -> Iterable[Finding]:
     """``implausible-date``: a sign-off or verification dated after as-of, or before its version.
 
     "Before its version" means before the version's ``created`` date, or before the
-    author date of the commit that added the model file (an approximation of the
-    commit that added the version: the history pass does not read file contents).
+    author date of the commit that created the version: the newest commit whose
+    model file lists the version while its parents' did not (read from the model
+    file's revisions; a version added to an existing model file later is created by
+    that later commit). Without a committed revision listing the version (it is
+    only in the working tree) the model file's first commit stands in.
     Also implausible: a record dated more than a day after the commit that last
     changed it (it was committed before it was made; the day of slack absorbs time
     zones).

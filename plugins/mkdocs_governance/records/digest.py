@@ -90,6 +90,19 @@ def version_digest(version: ModelVersion, datasets: Mapping[str, Dataset]) -> st
     return DIGEST_PREFIX + hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
+def version_content(version: ModelVersion) -> bytes:
+    """The version entry as written, without ``stage``, as canonical JSON bytes.
+
+    Two revisions of a version with equal ``version_content`` differ at most in
+    their stage: a promotion is not a change of what was approved. Unlike
+    [`version_digest`][mkdocs_governance.records.digest.version_digest] it leaves the
+    datasets' own records out: it compares what the model file says.
+    """
+    return canonical_json(
+        json_ready({key: value for key, value in version.content.items() if key != "stage"})
+    )
+
+
 def registry_digest(registry: Registry, key: str) -> str | None:
     """The digest of the version ``model@version`` in ``registry`` (None if unknown)."""
     version = registry.version(key)

@@ -20,7 +20,9 @@ Reference rules:
 - ``performed_by`` names a person id, or an automated run written
   ``pipeline:<name>`` (e.g. ``pipeline:nightly-eval``): a bare unknown name is
   reported, so a typo in a person id cannot pass as a pipeline;
-- ``model``/``version`` name a model version, ``experiment`` an experiment,
+- ``model``/``version`` name a model version, except in a sign-off of a policy
+  change: ``model: policy`` (while no model has the id ``policy``) takes any
+  ``version`` text and the stage ``policy`` (SPEC §6a); ``experiment`` an experiment,
   ``datasets`` datasets, ``check`` a check of the policy catalogue, ``stage`` a
   policy stage, ``role`` a role someone holds in ``people.yaml`` or the policy asks
   for, and a decision's ``models`` and ``supersedes`` existing models/decisions;
@@ -46,6 +48,7 @@ from typing import Any
 from ..findings import Code, Finding, error, warning
 from .decisions import read_decision
 from .model import (
+    POLICY_MODEL,
     Artifact,
     CheckSpec,
     Dataset,
@@ -171,6 +174,26 @@ def load_registry_from_blobs(blobs: Mapping[str, bytes], records_dir: str) -> Lo
         if path.startswith(prefix)
     }
     return _load(sources, rel_dir, [])
+
+
+def parse_model_blob(path: str, data: bytes) -> Model | None:
+    """One model file's bytes as a [`Model`][mkdocs_governance.records.model.Model], alone.
+
+    For reading a model file as it was at an older commit (version provenance): the
+    file is parsed and typed by the schema exactly as the loader does, but references
+    (owner, authors, stages, datasets) are not checked, since the rest of the records
+    at that commit are not loaded. The model id defaults to ``path``'s file name.
+
+    Returns None when the file does not parse or breaks the schema.
+    """
+    state = _State(PurePosixPath(path).parent.parent.as_posix())
+    try:
+        _load_model(state, path, data)
+    except YamlError:
+        return None
+    if state.findings or len(state.models) != 1:
+        return None
+    return next(iter(state.models.values()))
 
 
 def _disk_reader(path: Path) -> Callable[[], bytes]:
@@ -1026,8 +1049,14 @@ def _check_references(state: _State) -> None:
                 f"{state.records_dir}/decisions/; fix the link",
             )
     for signoff in state.signoffs:
-        refs.version(signoff.id, signoff.location, signoff.model, signoff.version)
-        refs.stage(signoff.id, signoff.location, "stage", signoff.stage)
+        if signoff.model == POLICY_MODEL and POLICY_MODEL not in state.models:
+            # A sign-off of a policy change: `version` is free text (e.g. the pull
+            # request), and the stage may be `policy`; the gate judges it.
+            if signoff.stage != POLICY_MODEL:
+                refs.stage(signoff.id, signoff.location, "stage", signoff.stage)
+        else:
+            refs.version(signoff.id, signoff.location, signoff.model, signoff.version)
+            refs.stage(signoff.id, signoff.location, "stage", signoff.stage)
         refs.person(signoff.id, signoff.location, "approver", signoff.approver)
         if (refs.people_known or refs.policy is not None) and signoff.role not in refs.roles:
             refs.report(

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+# A sign-off of a change to policy.yaml or people.yaml (SPEC §6a) names this pseudo-model
+# and this stage (``model: policy``, ``stage: policy``) instead of a real version.
+POLICY_MODEL = "policy"
+
 RISK_TIERS = ("low", "medium", "high")
 SIGNOFF_DECISIONS = ("approved", "rejected")
 VERIFICATION_STATUSES = ("passed", "failed", "waived")
