@@ -35,8 +35,9 @@ from ..records.revisions import model_version_contents
 from .blobs import read_blobs_at
 from .model import ChangeKind, FileChange, FileHistory, History, VersionProvenance
 
-# A revision of a model file: version -> content without stage; None when the file
-# did not parse (unknown); absent versions are simply not in the mapping.
+# The versions of one revision of a model file: version -> entry without stage (as
+# canonical JSON). Where a revision cannot be read, None stands for it (unknown); a
+# revision without the file has no versions ({}).
 _Versions = Mapping[str, bytes]
 
 
