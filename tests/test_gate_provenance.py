@@ -174,9 +174,12 @@ def test_provenance_follows_the_real_parents_across_a_merge(tmp_path: Path):
 # -- implausible dates: the commit that created the version -----------------------------------
 
 
-def added_version_scenario(path: Path, signoff_day: str) -> tuple[Scenario, str]:
+def added_version_scenario(
+    path: Path, signoff_day: str, verification_day: str = "2026-01-21"
+) -> tuple[Scenario, str]:
     """credit-risk@2.2 is added on 2026-01-20 to the model file first committed on
-    2026-01-05; Lena signs its staging off, dated ``signoff_day``, on 2026-01-21."""
+    2026-01-05; CI verifies it (dated ``verification_day``) and Lena signs its staging
+    off (dated ``signoff_day``), both committed on 2026-01-21."""
     scenario = Scenario.create(path, stage="development")
     text = (scenario.path / MODEL_FILE).read_text()
     entry = version_entry("2.2", stage="staging", author="bob", created="2026-01-04", auc=0.9)
@@ -187,7 +190,7 @@ def added_version_scenario(path: Path, signoff_day: str) -> tuple[Scenario, str]
         "Verify 2.2",
         files={
             verification: 'model: credit-risk\nversion: "2.2"\ncheck: data-validation\n'
-            "status: passed\ndate: 2026-01-21\nperformed_by: pipeline:ci\n"
+            f"status: passed\ndate: {verification_day}\nperformed_by: pipeline:ci\n"
             f"subject: {registry_digest(registry, NEW_KEY)}\n"
         },
         author=("CI Pipeline", "ci@bank.example"),
@@ -209,6 +212,15 @@ def test_signoff_dated_before_the_commit_that_added_the_version_is_implausible(t
 def test_signoff_dated_after_the_commit_that_added_the_version_passes(tmp_path: Path):
     scenario, _ = added_version_scenario(tmp_path / "r", "2026-01-21")
     assert scenario.codes() == []
+
+
+def test_verification_dated_before_the_commit_that_added_the_version_is_implausible(
+    tmp_path: Path,
+):
+    scenario, _ = added_version_scenario(tmp_path / "r", "2026-01-21", "2026-01-12")
+    (finding,) = findings_of(scenario, Code.IMPLAUSIBLE_DATE)
+    assert finding.file.endswith("2.2/data-validation.yaml") and finding.is_error
+    assert "This verification is dated 2026-01-12" in finding.message
 
 
 def test_version_creation_survives_a_rename_of_the_model_file(tmp_path: Path):
