@@ -52,10 +52,12 @@ import resource, sys, tracemalloc
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
 from mkdocs_governance.history import read_history
-tracemalloc.start()
+traced = sys.argv[3] == "traced"
+if traced:
+    tracemalloc.start()
 history = read_history(Path(sys.argv[1]), ["governance_records"])
-current, peak = tracemalloc.get_traced_memory()
 assert history.available
+current, peak = tracemalloc.get_traced_memory() if traced else (0, 0)
 print(peak, current, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -169,12 +171,21 @@ def per_file(repo: Path, sample: list[str]) -> float:
 
 
 def memory(repo: Path) -> tuple[float, float, float]:
-    """(tracemalloc peak, retained, max RSS) in MiB for one pass in a fresh interpreter."""
-    output = subprocess.run(
-        [sys.executable, "-c", _MEMORY_PROBE, str(repo), str(ROOT / "plugins")],
-        capture_output=True, text=True, check=True,
-    ).stdout.split()  # fmt: skip
-    peak, retained, rss_kib = (int(value) for value in output)
+    """(tracemalloc peak, retained, max RSS) in MiB for one pass in a fresh interpreter.
+
+    The RSS comes from a second run without tracemalloc, whose bookkeeping would
+    inflate it.
+    """
+
+    def probe(mode: str) -> list[int]:
+        output = subprocess.run(
+            [sys.executable, "-c", _MEMORY_PROBE, str(repo), str(ROOT / "plugins"), mode],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()  # fmt: skip
+        return [int(value) for value in output]
+
+    peak, retained, _ = probe("traced")
+    _, _, rss_kib = probe("plain")
     return peak / 2**20, retained / 2**20, rss_kib / 2**10
 
 
