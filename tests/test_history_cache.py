@@ -62,3 +62,12 @@ def test_unavailable_history_is_not_cached(tmp_path: Path) -> None:
     assert not cache.read(folder, [RECORDS]).available
     assert not cache.read(folder, [RECORDS]).available
     assert cache.hits == 0
+
+
+def test_signature_flag_is_part_of_the_key(git_repo: GitRepo) -> None:
+    git_repo.commit("a", files={f"{RECORDS}/signoffs/a.yaml": "decision: approved\n"})
+    cache = HistoryCache()
+    plain = cache.read(git_repo.path, [RECORDS], env=git_repo.env)
+    signed = cache.read(git_repo.path, [RECORDS], env=git_repo.env, signatures=True)
+    assert signed is not plain
+    assert signed.signatures_checked and not plain.signatures_checked

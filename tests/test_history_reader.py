@@ -422,3 +422,43 @@ def test_skewed_commit_dates_still_follow_renames_child_before_parent(git_repo: 
     assert file is not None and file.created_by is not None
     assert file.created_by.sha == parent and file.created_by.path == old
     assert skewed in [c.sha for c in file.changes]
+
+
+def test_mailmap_in_the_repository_does_not_rewrite_who_committed(git_repo: GitRepo) -> None:
+    # A .mailmap is a file anyone can edit: it must not turn Mallory into Alice.
+    git_repo.commit(
+        "mailmap",
+        files={".mailmap": "Alice Approver <alice@bank.example> <mallory@evil.example>\n"},
+    )
+    sha = git_repo.commit(
+        "sign off",
+        files={f"{RECORDS}/signoffs/s.yaml": "decision: approved\n"},
+        author=("Mallory", "mallory@evil.example"),
+        date="2026-01-16T10:00:00Z",
+    )
+    git_repo.git("config", "log.mailmap", "true")
+    commit = read(git_repo).commit(sha)
+    assert commit is not None
+    assert (commit.author_name, commit.author_email) == ("Mallory", "mallory@evil.example")
+
+
+def test_repository_config_that_changes_log_output_does_not_break_the_pass(
+    git_repo: GitRepo,
+) -> None:
+    for key, value in (
+        ("log.showSignature", "true"),
+        ("color.ui", "always"),
+        ("diff.renames", "false"),
+        ("log.decorate", "full"),
+        ("core.quotePath", "true"),
+    ):
+        git_repo.git("config", key, value)
+    git_repo.commit("add", files={f"{RECORDS}/é a.yaml": "id: a\nbody: long enough text\n"})
+    git_repo.move(f"{RECORDS}/é a.yaml", f"{RECORDS}/b.yaml")
+    git_repo.commit("rename", date="2026-01-16T10:00:00Z")
+    history = read(git_repo)
+    assert history.available, history.problems
+    file = history.file(f"{RECORDS}/b.yaml")
+    assert file is not None
+    assert [c.kind for c in file.changes] == [ChangeKind.RENAMED, ChangeKind.ADDED]
+    assert file.changes[1].path == f"{RECORDS}/é a.yaml"
