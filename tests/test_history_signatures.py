@@ -150,3 +150,22 @@ def test_without_signatures_git_is_never_asked_for_signature_status(
     assert history.commits[sha].signature.status == SignatureStatus.NOT_CHECKED  # type: ignore[union-attr]
     calls = log.read_text()
     assert "%G" not in calls and "cat-file" not in calls
+
+
+def test_gpg_signature_by_a_key_not_in_the_keyring_cannot_be_checked(
+    git_repo: GitRepo, home: Path, tmp_path: Path
+) -> None:
+    fingerprint = setup_gpg_signing(git_repo, home, name=ALICE[0], email=ALICE[1])
+    sha = git_repo.commit(
+        "sign off", files={SIGNOFF: "decision: approved\n"}, author=ALICE, sign=fingerprint
+    )
+    empty = tmp_path / "empty-gnupg"
+    empty.mkdir(mode=0o700)
+    history = read_history(
+        git_repo.path, [RECORDS], signatures=True, env={**git_repo.env, "GNUPGHOME": str(empty)}
+    )
+    assert history.available
+    signature = history.commits[sha].signature
+    # Signed, but the public key is missing: "cannot check", never "unsigned" or good.
+    assert signature is not None and signature.status == SignatureStatus.CANNOT_CHECK
+    assert not signature.is_good
