@@ -17,7 +17,8 @@ did since it forked, not the reverse of what landed on the target meanwhile.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -25,8 +26,13 @@ from .findings import Code, Finding, error, warning
 from .history import HistoryError, read_history
 from .history.blobs import read_tree_blobs
 from .history.gitcmd import GitRunner
-from .history.model import FileHistory, History, VersionProvenance
-from .history.provenance import ModelRevisions, derive_provenance, read_model_revisions
+from .history.model import FileHistory, History, VersionProvenance, VersionRevision
+from .history.provenance import (
+    ModelRevisions,
+    derive_provenance,
+    derive_version_revisions,
+    read_model_revisions,
+)
 from .policy import evaluate
 from .policy.changes import ChangeSet, compare
 from .policy.model import GateReport
@@ -48,6 +54,11 @@ class GovernanceRun:
             the base (None without a base ref, or when the base could not be read:
             the report then holds a ``history-unavailable`` finding saying why).
         base_report: with a base ref, the gate's report on the base.
+        version_revisions: ``model@version`` -> the successive entries of the
+            version (without ``stage``) and the commits that wrote them, newest
+            first, from the model-file revisions read for provenance (empty when
+            history is unavailable). The site matches a stale sign-off's
+            ``subject`` with one of them to say what changed since the review.
     """
 
     repo_root: Path
@@ -56,6 +67,7 @@ class GovernanceRun:
     report: GateReport
     changes: ChangeSet | None = None
     base_report: GateReport | None = None
+    version_revisions: Mapping[str, tuple[VersionRevision, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +139,9 @@ def run_governance(
         base=base.registry if base else None,
         provenance=_provenance(registry, history, revisions),
     )
+    version_revisions = _version_revisions(registry, history, revisions)
     if base is None:
-        return GovernanceRun(root, registry, history, report)
+        return GovernanceRun(root, registry, history, report, version_revisions=version_revisions)
 
     base_report = evaluate(
         base.registry,
@@ -146,7 +159,7 @@ def run_governance(
         base_commit=base.commit,
         head_commit=history.head,
     )
-    return GovernanceRun(root, registry, history, report, changes, base_report)
+    return GovernanceRun(root, registry, history, report, changes, base_report, version_revisions)
 
 
 def load_base(repo_root: Path, records_dir: str, base_ref: str, history: History) -> BaseSide:
@@ -245,6 +258,16 @@ def _provenance(
         return None
     model_ids = {model.location.file: model.id for model in registry.models.values()}
     return derive_provenance(history, revisions, model_ids)
+
+
+def _version_revisions(
+    registry: Registry, history: History, revisions: ModelRevisions | None
+) -> dict[str, tuple[VersionRevision, ...]]:
+    """Each version's successive entries, from the revisions already read."""
+    if revisions is None or not history.available:
+        return {}
+    model_ids = {model.location.file: model.id for model in registry.models.values()}
+    return derive_version_revisions(history, revisions, model_ids)
 
 
 def _wants_signatures(registry: Registry) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from ..findings import Finding
@@ -74,6 +74,27 @@ class Commit:
     def is_merge(self) -> bool:
         """True for a commit with more than one parent."""
         return len(self.parents) > 1
+
+    @property
+    def committed_by_another(self) -> bool:
+        """True when the committer is not the author (name or email differ).
+
+        A cherry-pick, a rebase of someone else's commit or an applied patch does
+        this; so does re-applying an old change under its original author.
+        """
+        return (
+            self.committer_name != self.author_name
+            or self.committer_email.lower() != self.author_email.lower()
+        )
+
+    @property
+    def committed_apart(self) -> bool:
+        """True when the commit date is more than a day from the author date (either way).
+
+        Both dates are set freely by whoever commits; a gap is what a backdated,
+        amended, rebased or re-applied commit shows, and what an auditor should see.
+        """
+        return abs(self.committer_date - self.author_date) > timedelta(days=1)
 
 
 class ChangeKind(StrEnum):
@@ -201,6 +222,21 @@ class VersionProvenance:
     def last_content_commit(self) -> str | None:
         """The newest commit that changed the version's content, if any."""
         return self.content_commits[0] if self.content_commits else None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRevision:
+    """One content of a model version's entry, and the commit that wrote it.
+
+    Attributes:
+        sha: the commit whose model file first had this entry (oldest first along
+            the file's history; a promotion, which changes only ``stage``, makes none).
+        content: the entry without ``stage``, as canonical JSON (what
+            [`version_content`][mkdocs_governance.records.digest.version_content] gives).
+    """
+
+    sha: str
+    content: bytes
 
 
 def unavailable(*problems: Finding) -> History:

@@ -33,7 +33,14 @@ from pathlib import Path
 
 from ..records.revisions import model_version_contents
 from .blobs import read_blobs_at
-from .model import ChangeKind, FileChange, FileHistory, History, VersionProvenance
+from .model import (
+    ChangeKind,
+    FileChange,
+    FileHistory,
+    History,
+    VersionProvenance,
+    VersionRevision,
+)
 
 # The versions of one revision of a model file: version -> entry without stage (as
 # canonical JSON). Where a revision cannot be read, None stands for it (unknown); a
@@ -172,6 +179,55 @@ def derive_provenance(
                 continue
             key = f"{model_id}@{version}"
             result[key] = VersionProvenance(key, created, commit.author_date, content)
+    return result
+
+
+def derive_version_revisions(
+    history: History,
+    revisions: ModelRevisions,
+    model_ids: Mapping[str, str],
+) -> dict[str, tuple[VersionRevision, ...]]:
+    """Each version's successive entries (without ``stage``), newest first. Pure.
+
+    Read from the same model-file revisions as
+    [`derive_provenance`][mkdocs_governance.history.provenance.derive_provenance]
+    (no further git process): along each model file's history, oldest first, a
+    revision is recorded whenever a version's entry differs from the one recorded
+    before it. The site matches a stale sign-off's ``subject`` with one of these to
+    say what changed since the review.
+
+    Args:
+        history: the history pass.
+        revisions: the model files' contents from
+            [`read_model_revisions`][mkdocs_governance.history.provenance.read_model_revisions].
+        model_ids: the current model files (repository-relative path) -> model id.
+
+    Returns:
+        ``model@version`` -> its revisions, newest first.
+    """
+    parsed = _PARSED
+    result: dict[str, tuple[VersionRevision, ...]] = {}
+    for path, model_id in sorted(model_ids.items()):
+        file_history = history.file(path)
+        if file_history is None:
+            continue
+        seen: dict[str, list[VersionRevision]] = {}
+        for change in reversed(file_history.changes):
+            if change.kind == ChangeKind.DELETED:
+                continue
+            data = revisions.blobs.get((change.sha, change.path))
+            if data is None:
+                continue
+            key = (change.path.lower().endswith(".md"), data)
+            if key not in parsed:
+                parsed[key] = model_version_contents(change.path, data)
+            current = parsed[key]
+            for version, content in (current or {}).items():
+                recorded = seen.setdefault(version, [])
+                if not recorded or recorded[-1].content != content:
+                    recorded.append(VersionRevision(change.sha, content))
+        for version, recorded in seen.items():
+            result[f"{model_id}@{version}"] = tuple(reversed(recorded))
     return result
 
 

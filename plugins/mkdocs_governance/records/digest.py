@@ -80,13 +80,33 @@ def version_digest(version: ModelVersion, datasets: Mapping[str, Dataset]) -> st
         datasets: the registry's datasets, by id.
     """
     content = {key: value for key, value in version.content.items() if key != "stage"}
-    named = []
-    for dataset_id in sorted(set(version.datasets)):
-        dataset = datasets.get(dataset_id)
-        named.append(
-            {"id": dataset_id, "digest": dataset_digest(dataset) if dataset is not None else None}
-        )
-    payload = {"version": json_ready(content), "datasets": named}
+    digests = {
+        dataset_id: dataset_digest(dataset) if dataset is not None else None
+        for dataset_id in version.datasets
+        for dataset in [datasets.get(dataset_id)]
+    }
+    return content_digest(json_ready(content), digests)
+
+
+def content_digest(content: Mapping[str, Any], dataset_digests: Mapping[str, str | None]) -> str:
+    """The version digest of a version entry given as JSON data (``stage`` is ignored).
+
+    The same value as [`version_digest`][mkdocs_governance.records.digest.version_digest]
+    for an entry read from an earlier revision of the model file (the canonical JSON
+    [`version_content`][mkdocs_governance.records.digest.version_content] gives,
+    decoded), so a sign-off's ``subject`` can be matched with the revision it reviewed.
+
+    Args:
+        content: the version entry as JSON data.
+        dataset_digests: dataset id -> its content digest (hex, or None when no
+            dataset has that id), for the ids the entry's ``datasets`` names.
+    """
+    entry = {key: value for key, value in content.items() if key != "stage"}
+    named = [
+        {"id": dataset_id, "digest": dataset_digests.get(dataset_id)}
+        for dataset_id in sorted(set(entry.get("datasets") or ()))
+    ]
+    payload = {"version": entry, "datasets": named}
     return DIGEST_PREFIX + hashlib.sha256(canonical_json(payload)).hexdigest()
 
 

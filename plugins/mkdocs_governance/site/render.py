@@ -33,6 +33,7 @@ from ..findings import Code, Finding, sort_findings
 from ..history.model import Commit, History, WorktreeState
 from ..policy.model import GateReport, ItemState, StageState, VersionAssessment
 from ..policy.rules import DOCUMENTATION_FIELDS
+from ..records.digest import dataset_digest, version_content
 from ..records.model import (
     Decision,
     Experiment,
@@ -44,6 +45,7 @@ from ..records.model import (
 )
 from . import safety
 from .plots import PlotCache, PlotSpec, Series
+from .version_diff import FieldChange, diff_entries, reviewed_revision
 
 if TYPE_CHECKING:
     from ..core import GovernanceRun
@@ -123,7 +125,14 @@ def _code_filter(value: object) -> Markup:
     return Markup(f"<code>{html.escape(text, quote=True)}</code>")
 
 
+def _commit_apart(commit: object) -> bool:
+    """True when the audit trail marks the commit: committed by someone other than its
+    author, or more than a day from its author date (see ``Commit.committed_apart``)."""
+    return isinstance(commit, Commit) and (commit.committed_by_another or commit.committed_apart)
+
+
 _TEMPLATES.finalize = _finalize
+_TEMPLATES.tests["committed_apart"] = _commit_apart
 _TEMPLATES.filters["code"] = _code_filter
 _TEMPLATES.filters["message"] = _message_filter
 _TEMPLATES.filters["day"] = _day_filter
@@ -917,10 +926,10 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
     digest = assessment.digest if assessment else ""
     signoffs = []
     for signoff in registry.signoffs_for(version.key):
-        signoffs.append(_signoff_view(context, signoff, digest, model))
+        signoffs.append(_signoff_view(context, signoff, digest, version))
     verifications = []
     for verification in registry.verifications_for(version.key):
-        verifications.append(_verification_view(context, verification, digest))
+        verifications.append(_verification_view(context, verification, digest, version))
     findings = list(assessment.findings) if assessment else []
     findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
     _emit(
@@ -950,12 +959,14 @@ class _SignoffView:
     commit: Commit | None
     signature: str
     stale: bool
-    changed_since: tuple[Commit, ...]
     findings: tuple[Finding, ...]
     state: str
+    what_changed: _StaleChange | None = None
 
 
-def _signoff_view(context: _Context, signoff: SignOff, digest: str, model: Model) -> _SignoffView:
+def _signoff_view(
+    context: _Context, signoff: SignOff, digest: str, version: ModelVersion
+) -> _SignoffView:
     history = context.history
     file_history = history.file(signoff.location.file)
     created = file_history.created_by if file_history else None
@@ -971,20 +982,11 @@ def _signoff_view(context: _Context, signoff: SignOff, digest: str, model: Model
     else:
         signature = f"{commit.signature.status.name.lower().replace('_', ' ')}"
     stale = bool(digest) and signoff.subject != digest
-    changed_since: tuple[Commit, ...] = ()
-    if stale and commit is not None:
-        # The model file's commits after the sign-off's commit: what changed since.
-        model_history = history.file(model.location.file)
-        newer = []
-        for change in model_history.changes if model_history else ():
-            candidate = history.commit(change.sha)
-            if candidate and candidate.author_date > commit.author_date:
-                newer.append(candidate)
-        changed_since = tuple(newer)
     findings = tuple(context.findings_by_file.get(signoff.location.file, []))
     errors = [f for f in findings if f.is_error]
     state = "invalid: " + ", ".join(sorted({f.code for f in errors})) if errors else "valid"
-    return _SignoffView(signoff, commit, signature, stale, changed_since, findings, state)
+    what_changed = _what_changed(context, version, signoff.subject, commit) if stale else None
+    return _SignoffView(signoff, commit, signature, stale, findings, state, what_changed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -993,10 +995,11 @@ class _VerificationView:
     commit: Commit | None
     stale: bool
     findings: tuple[Finding, ...]
+    what_changed: _StaleChange | None = None
 
 
 def _verification_view(
-    context: _Context, verification: Verification, digest: str
+    context: _Context, verification: Verification, digest: str, version: ModelVersion
 ) -> _VerificationView:
     history = context.history
     file_history = history.file(verification.location.file)
@@ -1004,7 +1007,100 @@ def _verification_view(
     commit = history.commit(created.sha) if created else None
     stale = bool(digest) and verification.subject != digest
     findings = tuple(context.findings_by_file.get(verification.location.file, []))
-    return _VerificationView(verification, commit, stale, findings)
+    what_changed = _what_changed(context, version, verification.subject, commit) if stale else None
+    return _VerificationView(verification, commit, stale, findings, what_changed)
+
+
+@dataclass(frozen=True, slots=True)
+class _StaleChange:
+    """What changed in a version since a stale sign-off or verification reviewed it.
+
+    ``outcome`` says how sure the page can be:
+
+    - ``matched``: a revision of the entry has the reviewed digest; ``changes`` and
+      ``commits`` are what changed since it (``reviewed`` wrote that revision).
+    - ``datasets``: no revision has the reviewed digest with today's dataset
+      records, and the entry is as it was when the record was committed: a
+      dataset's digest differs from the reviewed one (``datasets``: the dataset
+      records that changed since, with their commits).
+    - ``unmatched``: no revision has the reviewed digest (hand-edited, or the
+      entry and a dataset both changed); ``changes`` and ``commits`` compare with
+      the entry as it was when the record was committed, when known (none: the
+      entry and its datasets are as they were then).
+    - ``no-history``: the version's earlier entries are unknown (no history).
+    """
+
+    outcome: str
+    reviewed: Commit | None = None
+    changes: tuple[FieldChange, ...] = ()
+    commits: tuple[Commit, ...] = ()
+    datasets: tuple[tuple[str, str | None, tuple[Commit, ...]], ...] = ()
+
+
+def _what_changed(
+    context: _Context, version: ModelVersion, subject: str | None, record_commit: Commit | None
+) -> _StaleChange:
+    history = context.history
+    revisions = getattr(context.run, "version_revisions", {}).get(version.key, ())
+    if not revisions or not history.available:
+        return _StaleChange("no-history")
+    current = json.loads(version_content(version))
+    contents = [json.loads(revision.content) for revision in revisions]
+    digests = {
+        dataset_id: dataset_digest(dataset) if dataset is not None else None
+        for dataset_id in version.datasets
+        for dataset in [context.registry.datasets.get(dataset_id)]
+    }
+
+    def commits(shas: Iterable[str]) -> tuple[Commit, ...]:
+        return tuple(c for c in (history.commit(sha) for sha in shas) if c is not None)
+
+    index = reviewed_revision(subject, contents, digests)
+    if index is not None:
+        return _StaleChange(
+            "matched",
+            history.commit(revisions[index].sha),
+            diff_entries(contents[index], current),
+            commits(r.sha for r in revisions[:index]),
+        )
+    position = {sha: number for number, sha in enumerate(history.order)}
+    record_position = position.get(record_commit.sha) if record_commit else None
+    if record_position is None:
+        return _StaleChange("unmatched")
+    # The entry as it was when the record was committed: the newest revision no
+    # newer than the record's commit (history.order is newest first).
+    at_record = next(
+        (
+            number
+            for number, revision in enumerate(revisions)
+            if position.get(revision.sha, -1) >= record_position
+        ),
+        None,
+    )
+    if at_record is None:
+        return _StaleChange("unmatched")
+    changes = diff_entries(contents[at_record], current)
+    newer = commits(r.sha for r in revisions[:at_record])
+    if changes:
+        return _StaleChange("unmatched", history.commit(revisions[at_record].sha), changes, newer)
+    changed_datasets = []
+    for dataset_id in version.datasets:
+        dataset = context.registry.datasets.get(dataset_id)
+        file_history = history.file(dataset.location.file) if dataset else None
+        since = commits(
+            change.sha
+            for change in (file_history.changes if file_history else ())
+            if change.sha in position and position[change.sha] < record_position
+        )
+        if since:
+            changed_datasets.append((dataset_id, digests.get(dataset_id), since))
+    if not changed_datasets:
+        # Nothing changed since the record was committed, yet its subject matches no
+        # revision: the digest was written by hand (or for another version).
+        return _StaleChange("unmatched", history.commit(revisions[at_record].sha))
+    return _StaleChange(
+        "datasets", history.commit(revisions[at_record].sha), datasets=tuple(changed_datasets)
+    )
 
 
 def _render_experiments(context: _Context) -> None:
