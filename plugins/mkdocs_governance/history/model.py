@@ -114,6 +114,11 @@ class FileChange:
     kind: ChangeKind
     path: str
     old_path: str | None = None
+    # True for a merge commit's change whose resulting content is exactly what one
+    # of the merge's other parents had: the merge only carried a side branch's
+    # change, so the person who merged did not write it. False for every other
+    # change, including a merge that resolved a conflict with content of its own.
+    merged_unchanged: bool = False
 
 
 class WorktreeState(StrEnum):

@@ -285,16 +285,91 @@ def read_probed_history(
     commits, order, index = _pass(probe, problems)
     if problems:
         return replace(base, available=False, problems=tuple(problems))
+    files = index.histories()
+    unchanged = _merged_unchanged(probe, commits, files, problems)
+    if problems:
+        return replace(base, available=False, problems=tuple(problems))
+    if unchanged:
+        files = {
+            path: FileHistory(
+                path,
+                tuple(
+                    replace(change, merged_unchanged=True)
+                    if (change.sha, change.path) in unchanged
+                    else change
+                    for change in file_history.changes
+                ),
+            )
+            for path, file_history in files.items()
+        }
     history = replace(
         base,
         commits=commits,
         order=tuple(order),
-        files=index.histories(),
+        files=files,
         changes_by_commit=index.by_commit(),
     )
     if not signatures:
         return history
     return _with_signatures(probe, history, signature_paths)
+
+
+def _merged_unchanged(
+    probe: RepositoryProbe,
+    commits: Mapping[str, Commit],
+    files: Mapping[str, FileHistory],
+    problems: list[Finding],
+) -> set[tuple[str, str]]:
+    """The (merge sha, path) changes whose content one of the merge's other parents had.
+
+    A merge is listed with its first-parent diff, so merging a branch that added a
+    sign-off shows the merge as adding it too. Whether the merge *wrote* the content
+    is a question of blobs: the file at the merge equals the file at a non-first
+    parent when the merge only carried that side's change. One ``git cat-file
+    --batch-check`` process answers it for every merge change of the pass. A path
+    that cannot be asked on one line (it holds a newline) is left unmarked, so it
+    counts as the merger's edit: the conservative reading for the gate.
+    """
+    queries: list[tuple[str, str, list[str]]] = []
+    for file_history in files.values():
+        for change in file_history.changes:
+            commit = commits.get(change.sha)
+            if commit is None or not commit.is_merge or change.kind == ChangeKind.DELETED:
+                continue
+            if "\n" in change.path or "\ufffd" in change.path:
+                continue
+            queries.append((change.sha, change.path, list(commit.parents[1:])))
+    if not queries:
+        return set()
+    lines: list[str] = []
+    for sha, path, others in queries:
+        top_level = _join(probe.prefix, path)
+        lines.append(f"{sha}:{top_level}")
+        lines.extend(f"{parent}:{top_level}" for parent in others)
+    with tempfile.TemporaryFile() as stdin:
+        stdin.write(("\n".join(lines) + "\n").encode("utf-8"))
+        stdin.seek(0)
+        result = probe.runner.run(["cat-file", "--batch-check=%(objectname)"], stdin=stdin)
+    answers = result.stdout.decode("utf-8", "replace").splitlines()
+    if result.status != 0 or len(answers) != len(lines):
+        problems.append(
+            _problem(
+                str(probe.repo_root),
+                "git cat-file could not compare merge results with their parents "
+                f"({result.stderr.strip() or 'unexpected output'}); check that the "
+                "repository is complete (`git fsck`) and not a partial clone.",
+            )
+        )
+        return set()
+    unchanged: set[tuple[str, str]] = set()
+    position = 0
+    for sha, path, others in queries:
+        merged = answers[position]
+        sides = answers[position + 1 : position + 1 + len(others)]
+        position += 1 + len(others)
+        if not merged.endswith("missing") and merged in sides:
+            unchanged.add((sha, path))
+    return unchanged
 
 
 def log_arguments(framing: _Framing, head: str, pathspecs: Sequence[str]) -> list[str]:

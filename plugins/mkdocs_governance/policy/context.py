@@ -194,11 +194,20 @@ class Context:
         return self.history.commit(file_history.last_changed_by.sha)
 
     def later_commits(self, path: str) -> list[Commit]:
-        """The commits that changed ``path`` after it was added, oldest first."""
+        """The commits that changed ``path`` after it was added, oldest first.
+
+        A merge that only carried a side branch's change (the file at the merge is
+        what the merged side had) wrote nothing and is skipped; a merge whose content
+        matches neither side (a conflict resolved by hand) is an edit by its author.
+        """
         file_history = self.history.file(path)
         if file_history is None:
             return []
-        commits = [self.history.commit(change.sha) for change in file_history.changes[:-1]]
+        commits = [
+            self.history.commit(change.sha)
+            for change in file_history.changes[:-1]
+            if not change.merged_unchanged
+        ]
         return [c for c in reversed(commits) if c is not None]
 
     def worktree_state(self, path: str) -> WorktreeState:
