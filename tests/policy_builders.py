@@ -282,7 +282,8 @@ def history_for(
     signatures_checked: bool = False,
 ) -> History:
     """A history in which each sign-off was added by its approver (or ``authors[path]``),
-    each verification by ``ci``, and the model file by bob on 2026-01-05.
+    each verification by ``ci`` (a waived one by its waiver's approver), and the model
+    file by bob on 2026-01-05.
 
     ``edits`` adds a later commit to a file by another author.
     """
@@ -309,7 +310,15 @@ def history_for(
     records = [
         (s.location.file, authors.get(s.location.file, s.approver), s.date) for s in reg.signoffs
     ]
-    records += [(v.location.file, "ci", v.date) for v in reg.verifications]
+    # A waiver is committed by the person who grants it; other results by the pipeline.
+    records += [
+        (
+            v.location.file,
+            authors.get(v.location.file, v.waiver.approved_by if v.waiver else "ci"),
+            v.date,
+        )
+        for v in reg.verifications
+    ]
     for path, author, when in records:
         if states and states.get(path) == WorktreeState.UNTRACKED:
             continue

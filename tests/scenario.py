@@ -289,8 +289,13 @@ class Scenario:
         waiver: Mapping[str, str] | None = None,
         name: str | None = None,
         summary: str = "",
+        committed_by: str | None = None,
     ) -> str:
-        """Write a verification of credit-risk@2.1 and commit it as the CI pipeline."""
+        """Write a verification of credit-risk@2.1 and commit it as the CI pipeline.
+
+        A waived check is committed by its waiver's approver, as the gate requires,
+        unless ``committed_by`` names someone else.
+        """
         path = f"{RECORDS}/verifications/credit-risk/2.1/{name or check}.yaml"
         lines = [
             "model: credit-risk",
@@ -308,7 +313,13 @@ class Scenario:
             lines.append("waiver:")
             lines += [f"  {k}: {v}" for k, v in waiver.items()]
         self.repo.write(path, "\n".join(lines) + "\n")
-        self.repo.commit(f"Verify {check} of {KEY}", author=CI, date=self._time(day), paths=[path])
+        committer = committed_by or (waiver or {}).get("approved_by")
+        self.repo.commit(
+            f"Verify {check} of {KEY}",
+            author=identity(committer) if committer else CI,
+            date=self._time(day),
+            paths=[path],
+        )
         return path
 
     def edit_model(self, author: str = "bob", day: str = "2026-01-25", **changes: Any) -> str:

@@ -105,6 +105,31 @@ def test_expired_waiver_is_invalid_waiver(scenario: Scenario):
     assert scenario.codes(as_of=date(2026, 1, 30)) == []
 
 
+def test_waiver_committed_by_someone_else_than_its_approver_is_invalid(scenario: Scenario):
+    path = scenario.verification(
+        "fairness-audit",
+        "waived",
+        day="2026-01-21",
+        name="fairness-waiver",
+        waiver={"approved_by": "mira", "reason": "Audit booked for Q1.", "expires": "2026-06-30"},
+        committed_by="bob",
+    )
+    (finding,) = errors_of(scenario, Code.INVALID_WAIVER)
+    assert finding.file == path
+    assert "not by its approver" in finding.message and "Bob Builder" in finding.message
+
+
+def test_waiver_committed_by_its_approver_is_valid(scenario: Scenario):
+    scenario.verification(
+        "fairness-audit",
+        "waived",
+        day="2026-01-21",
+        name="fairness-waiver",
+        waiver={"approved_by": "mira", "reason": "Audit booked for Q1.", "expires": "2026-06-30"},
+    )
+    assert scenario.codes() == []
+
+
 def test_missing_approval_is_missing_signoff(scenario: Scenario):
     scenario.remove(f"{RECORDS}/signoffs/credit-risk/2.1/production-product-owner-pia.yaml")
     (finding,) = errors_of(scenario, Code.MISSING_SIGNOFF)

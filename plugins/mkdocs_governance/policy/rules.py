@@ -584,6 +584,41 @@ def _waiver_problem(ctx: Context, record: Verification) -> str | None:
             f"{ctx.as_of.isoformat()}); the check is required again. Perform the check, or "
             "have the waiver renewed with a new expiry date."
         )
+    return _waiver_provenance_problem(ctx, record, person)
+
+
+def _waiver_provenance_problem(ctx: Context, record: Verification, person: Person) -> str | None:
+    """Why the waiver cannot be shown to come from its approver, if so.
+
+    Under ``signoff_author_must_match`` a waiver is held to the sign-off standard: it
+    accepts a missing check on someone's authority, so the commit that last wrote the
+    record must be authored by ``approved_by`` (by one of their e-mails). A merge that
+    only carried the record from a branch is looked past.
+    """
+    if ctx.policy is None or not ctx.policy.rules.signoff_author_must_match:
+        return None
+    if not ctx.history.available:
+        return None  # one history-unavailable error says so
+    path = record.location.file
+    state = ctx.worktree_state(path)
+    file_history = ctx.history.file(path)
+    writers = [c for c in file_history.changes if not c.merged_unchanged] if file_history else []
+    who = _who(ctx, person.id)
+    if state != WorktreeState.CLEAN or not writers:
+        what = state.value if state != WorktreeState.CLEAN else "not committed"
+        return (
+            f"The waiver is {what}: only a committed record shows who granted it. "
+            f"Have {who} commit it."
+        )
+    writer = ctx.history.commit(writers[0].sha)
+    emails = {normalise_email(e) for e in person.emails}
+    if writer is not None and normalise_email(writer.author_email) not in emails:
+        return (
+            f"The waiver was last written in {_commit_text(writer)}, not by its approver "
+            f"{who}; a waiver accepts a missing check on the approver's authority, so "
+            "like a sign-off it must be committed by them (signoff_author_must_match). "
+            f"Have {who} commit the record."
+        )
     return None
 
 
@@ -845,7 +880,9 @@ def rule_invalid_waiver(ctx: Context) -> Iterable[Finding]:
     """``invalid-waiver``: a waived check whose waiver does not hold.
 
     Valid only when ``approved_by`` holds one of ``rules.waiver_roles``, ``reason`` is
-    not empty, and ``expires`` is given and not before the as-of date.
+    not empty, ``expires`` is given and not before the as-of date, and, under
+    ``signoff_author_must_match``, the commit that last wrote the record is authored
+    by ``approved_by`` (an uncommitted waiver never counts).
     """
     return _check_findings(ctx, Code.INVALID_WAIVER)
 
