@@ -400,3 +400,13 @@ def test_policy_yaml_and_policy_yml_together_are_a_duplicate(tmp_path: Path) -> 
     (finding,) = load_registry(records).findings
     assert (finding.code, finding.file) == ("duplicate-id", f"{RECORDS}/policy.yml")
     assert f"`{RECORDS}/policy.yaml` already holds the policy" in finding.message
+
+
+def test_a_list_item_that_names_nothing_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    result = _load_with(tmp_path, "dangling_dataset_item.yaml", "models/churn.yaml")
+    found = sorted((f.line, f.message.split(",")[0]) for f in result.findings)
+    assert [(f.code, f.file) for f in result.findings] == [
+        ("unknown-reference", f"{RECORDS}/models/churn.yaml")
+    ] * 2
+    assert [line for line, _ in found] == [7, 15]
+    assert "`applications-2032`" in found[0][1] and "`applications-1999`" in found[1][1]

@@ -673,6 +673,11 @@ def _load_model(state: _State, path: str, data: bytes) -> None:
         if not isinstance(item, YamlMap):  # pragma: no cover - excluded by the schema
             continue
         version_lines = dict(item.key_lines)
+        for key, value_node in item.items.items():
+            if isinstance(value_node, YamlSeq):
+                version_lines.update(
+                    (f"{key}[{index}]", each.line) for index, each in enumerate(value_node.items)
+                )
         version = entry["version"]
         if version in seen:
             state.findings.append(
@@ -903,15 +908,19 @@ class _References:
             roles.update(item.role for item in state.policy.rules.policy_change_signoffs)
         self.roles = roles
 
-    def report(self, subject: str, location: Location, field_name: str, message: str) -> None:
+    def report(
+        self,
+        subject: str,
+        location: Location,
+        field_name: str,
+        message: str,
+        index: int | None = None,
+    ) -> None:
+        line = location.line_of(field_name)
+        if index is not None:
+            line = location.field_lines.get(f"{field_name}[{index}]", line)
         self.state.findings.append(
-            error(
-                Code.UNKNOWN_REFERENCE,
-                subject,
-                message,
-                location.file,
-                location.line_of(field_name),
-            )
+            error(Code.UNKNOWN_REFERENCE, subject, message, location.file, line)
         )
 
     def person(self, subject: str, location: Location, field_name: str, person_id: str) -> None:
@@ -936,6 +945,7 @@ class _References:
         kind: str,
         table: Mapping[str, Any],
         record_id: str,
+        index: int | None = None,
     ) -> None:
         if not record_id or record_id in table or self.state.is_broken(kind, record_id):
             return
@@ -947,6 +957,7 @@ class _References:
             f"`{field_name}` names the {kind} `{record_id}`, which does not exist"
             f"{did_you_mean(record_id, list(table))}; add `{self.state.records_dir}/"
             f"{folder}/{record_id}.yaml` or fix the id",
+            index,
         )
 
     def stage(self, subject: str, location: Location, field_name: str, stage: str) -> None:
@@ -985,8 +996,10 @@ def _check_references(state: _State) -> None:
     refs = _References(state)
     for model in state.models.values():
         refs.person(model.id, model.location, "owner", model.owner)
-        for dataset_id in model.datasets:
-            refs.table(model.id, model.location, "datasets", "dataset", state.datasets, dataset_id)
+        for index, dataset_id in enumerate(model.datasets):
+            refs.table(
+                model.id, model.location, "datasets", "dataset", state.datasets, dataset_id, index
+            )
         for version in model.versions:
             refs.person(version.key, version.location, "author", version.author)
             refs.stage(version.key, version.location, "stage", version.stage)
@@ -999,9 +1012,15 @@ def _check_references(state: _State) -> None:
                     state.experiments,
                     version.experiment,
                 )
-            for dataset_id in version.datasets:
+            for index, dataset_id in enumerate(version.datasets):
                 refs.table(
-                    version.key, version.location, "datasets", "dataset", state.datasets, dataset_id
+                    version.key,
+                    version.location,
+                    "datasets",
+                    "dataset",
+                    state.datasets,
+                    dataset_id,
+                    index,
                 )
     for dataset in state.datasets.values():
         if dataset.owner:
@@ -1011,7 +1030,7 @@ def _check_references(state: _State) -> None:
             experiment.id, experiment.location, "model", "model", state.models, experiment.model
         )
         refs.person(experiment.id, experiment.location, "author", experiment.author)
-        for dataset_id in experiment.datasets:
+        for index, dataset_id in enumerate(experiment.datasets):
             refs.table(
                 experiment.id,
                 experiment.location,
@@ -1019,10 +1038,13 @@ def _check_references(state: _State) -> None:
                 "dataset",
                 state.datasets,
                 dataset_id,
+                index,
             )
     for decision in state.decisions.values():
-        for model_id in decision.models:
-            refs.table(decision.id, decision.location, "models", "model", state.models, model_id)
+        for index, model_id in enumerate(decision.models):
+            refs.table(
+                decision.id, decision.location, "models", "model", state.models, model_id, index
+            )
         for replaced in decision.supersedes:
             if _find_decision(state.decisions, replaced) is None:
                 refs.report(

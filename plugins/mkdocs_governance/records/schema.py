@@ -553,7 +553,14 @@ def convert_mapping(
                 f"required field `{prefix}{spec.name}` {what}; add `{spec.name}:` with "
                 f"{spec.type.expected()}" + (f" ({spec.description})" if spec.description else ""),
             )
-    return values, dict(node.key_lines)
+    lines = dict(node.key_lines)
+    # Each item of a list gets its own line (``datasets[1]``), so a reference that
+    # names nothing points at the item, not at the list's key.
+    for key, value_node in node.items.items():
+        if isinstance(value_node, YamlSeq):
+            for index, item in enumerate(value_node.items):
+                lines[f"{key}[{index}]"] = item.line
+    return values, lines
 
 
 def json_ready(value: Any) -> Any:
