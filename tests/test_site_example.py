@@ -73,7 +73,7 @@ class ExampleSite:
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> ExampleSite:
     """``mkdocs build`` of the example records, once per session."""
     if not (RECORDS / "models").is_dir():
-        pytest.skip("the example governance_records/ is not there yet")
+        pytest.fail("the example governance_records/ is missing: the site is built from it")
     base = tmp_path_factory.mktemp("example")
     (base / "docs").mkdir()
     (base / "docs" / "index.md").write_text("# Example\n\nThe example's governance wiki.\n")
