@@ -28,6 +28,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -70,18 +71,18 @@ class Issues:
         return bool(self.items)
 
 
-class FieldType:
+class FieldType(ABC):
     """A value type: converts a YAML node and describes itself as JSON Schema."""
 
     words = "a value"
 
+    @abstractmethod
     def convert(self, node: YamlNode, name: str, issues: Issues) -> Any:
         """The typed value of ``node`` (or INVALID after recording an issue)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def json_schema(self) -> dict[str, Any]:
         """This type as a JSON Schema fragment."""
-        raise NotImplementedError
 
     def _scalar(self, node: YamlNode, name: str, issues: Issues) -> YamlScalar | None:
         if isinstance(node, YamlScalar) and not node.is_null:
