@@ -112,9 +112,8 @@ def digest(repo: GitRepo, key: str = "credit@1.0") -> str:
     return version_digest(version, registry.datasets)
 
 
-def build_base(path: Path) -> GitRepo:
-    """``main`` with credit@1.0 fully approved for staging; ``pr`` checked out."""
-    repo = GitRepo(path)
+def commit_records_start(repo: GitRepo) -> None:
+    """Commit the policy and people (by Mia), then credit 1.0 in development (by Ada)."""
     repo.commit(
         "Governance policy and people",
         files={f"{RECORDS}/policy.yaml": POLICY, f"{RECORDS}/people.yaml": PEOPLE},
@@ -127,6 +126,12 @@ def build_base(path: Path) -> GitRepo:
         author=ADA,
         date="2026-01-10T09:00:00+00:00",
     )
+
+
+def build_base(path: Path) -> GitRepo:
+    """``main`` with credit@1.0 fully approved for staging; ``pr`` checked out."""
+    repo = GitRepo(path)
+    commit_records_start(repo)
     repo.commit(
         "Promote credit 1.0 to staging",
         files={MODEL: model_yaml(stage="staging")},

@@ -28,6 +28,7 @@ from tests.changes_scenario import (
     RECORDS,
     STAGING_SIGNOFF,
     build_base,
+    commit_records_start,
     digest,
     model_yaml,
     signoff_yaml,
@@ -351,23 +352,11 @@ def test_preview_build_with_base_ref_from_the_environment_has_a_changes_page(
 
 
 def test_change_introducing_the_records_compares_with_an_empty_base(tmp_path: Path) -> None:
-    from tests.changes_scenario import POLICY
 
     fresh = GitRepo(tmp_path / "fresh")
     fresh.commit("Readme", files={"README.md": "Credit models\n"})
     fresh.git("checkout", "-q", "-b", "pr")
-    fresh.commit(
-        "Governance policy and people",
-        files={f"{RECORDS}/policy.yaml": POLICY, f"{RECORDS}/people.yaml": PEOPLE},
-        author=MIA,
-        date="2026-01-05T09:00:00+00:00",
-    )
-    fresh.commit(
-        "Add credit 1.0",
-        files={MODEL: model_yaml(stage="development")},
-        author=ADA,
-        date="2026-01-10T09:00:00+00:00",
-    )
+    commit_records_start(fresh)
     changes = diff(fresh).changes
     assert changes is not None
     # No governance at the base is not a failing gate, and nothing was "resolved".
