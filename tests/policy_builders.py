@@ -28,6 +28,7 @@ from mkdocs_governance.records.model import (
     Model,
     ModelVersion,
     Person,
+    Pipeline,
     Policy,
     Registry,
     Rules,
@@ -198,7 +199,7 @@ def verification(
         check,
         status,
         when,
-        "ci",
+        "pipeline:ci",
         "",
         {},
         "",
@@ -236,10 +237,13 @@ def registry(
             return replace(record, subject=digests[record.key])
         return record
 
+    # The CI pipeline that records check results commits as ci@bank.example.
+    ci = Pipeline("ci", "CI Pipeline", (email("ci"),), (), Location(f"{RECORDS}/people.yaml", 40))
     return replace(
         built,
         signoffs=tuple(fix(s) for s in signoffs),
         verifications=tuple(fix(v) for v in verifications),
+        pipelines={"ci": ci},
     )
 
 

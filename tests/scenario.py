@@ -343,8 +343,17 @@ class Scenario:
             message, files=files, author=identity(person_id), date=self._time(day)
         )
 
-    def remove(self, path: str, *, by: str = "alice", day: str = "2026-01-26") -> None:
-        """Delete a record in a commit."""
+    def remove(self, path: str, *, by: str | None = None, day: str = "2026-01-26") -> None:
+        """Delete a record in a commit: a sign-off by its approver (only they may
+        withdraw it), anything else by alice, unless ``by`` names someone."""
+        if by is None:
+            text = (self.path / path).read_text()
+            approvers = [
+                ln.split(":", 1)[1].strip()
+                for ln in text.splitlines()
+                if ln.startswith("approver:")
+            ]
+            by = approvers[0] if approvers else "alice"
         self.repo.remove(path)
         self.repo.commit(f"Remove {path}", author=identity(by), date=self._time(day))
 

@@ -147,7 +147,8 @@ def test_metric_change_makes_the_staging_approval_stale(repo: GitRepo) -> None:
 
 def test_deleted_signoff_is_removed_and_the_version_loses_its_approval(repo: GitRepo) -> None:
     repo.remove(STAGING_SIGNOFF)
-    repo.commit("Drop the staging sign-off", author=ADA, date="2026-02-10T09:00:00+00:00")
+    # Lee withdraws their own approval (only an approver may withdraw a sign-off).
+    repo.commit("Drop the staging sign-off", author=LEE, date="2026-02-10T09:00:00+00:00")
     changes = diff(repo).changes
     assert changes is not None
     assert [(s.change, s.old_file, s.file, s.approver) for s in changes.signoffs] == [

@@ -176,7 +176,10 @@ def test_rejection_stands_against_another_approvers_approval(scenario: Scenario)
 
 
 def test_approver_approving_their_own_model_violates_separation(scenario: Scenario):
-    scenario.remove(f"{RECORDS}/signoffs/credit-risk/2.1/production-product-owner-pia.yaml")
+    # Pia withdraws her approval herself (only an approver may withdraw a sign-off).
+    scenario.remove(
+        f"{RECORDS}/signoffs/credit-risk/2.1/production-product-owner-pia.yaml", by="pia"
+    )
     scenario.signoff("alice", "product-owner", day="2026-01-27")  # alice owns the model
     assert scenario.codes() == ["missing-signoff", "separation-of-duties"]
     (finding,) = errors_of(scenario, Code.SEPARATION_OF_DUTIES)

@@ -25,6 +25,7 @@ from pathlib import Path
 from .findings import Code, Finding, error, warning
 from .history import HistoryError, read_history
 from .history.blobs import read_tree_blobs
+from .history.content import RecordContent, read_record_content
 from .history.gitcmd import GitRunner
 from .history.model import FileHistory, History, VersionProvenance, VersionRevision
 from .history.provenance import (
@@ -37,7 +38,8 @@ from .policy import evaluate
 from .policy.changes import ChangeSet, compare
 from .policy.model import GateReport
 from .records import load_registry, load_registry_from_blobs
-from .records.model import Registry, empty_registry
+from .records.loader import parse_signoff_blob
+from .records.model import Registry, SignOff, empty_registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,7 @@ def run_governance(
             findings.append(_base_unavailable(base_ref, str(problem)))
 
     revisions = _model_revisions(root, registry, history, findings)
+    content = _record_content(root, registry, history, "HEAD", findings)
     report = evaluate(
         registry,
         history,
@@ -138,17 +141,23 @@ def run_governance(
         record_findings=findings,
         base=base.registry if base else None,
         provenance=_provenance(registry, history, revisions),
+        content=content,
+        former_signoffs=_former_signoffs(registry, content),
     )
     version_revisions = _version_revisions(registry, history, revisions)
     if base is None:
         return GovernanceRun(root, registry, history, report, version_revisions=version_revisions)
 
+    base_findings = list(base.findings)
+    base_content = _record_content(root, base.registry, base.history, base.commit, base_findings)
     base_report = evaluate(
         base.registry,
         base.history,
         as_of=judged_on,
-        record_findings=base.findings,
+        record_findings=base_findings,
         provenance=_provenance(base.registry, base.history, revisions),
+        content=base_content,
+        former_signoffs=_former_signoffs(base.registry, base_content),
     )
     changes = compare(
         base.registry,
@@ -248,6 +257,47 @@ def _model_revisions(
             )
         )
         return None
+
+
+def _record_content(
+    root: Path, registry: Registry, history: History, head: str, findings: list[Finding]
+) -> RecordContent | None:
+    """Which commits wrote each sign-off and verification file's current content.
+
+    A failure leaves the gate on the commits that touched each path, and says so.
+    """
+    if not history.available or history.head is None:
+        return None
+    folders = [f"{registry.records_dir}/signoffs", f"{registry.records_dir}/verifications"]
+    try:
+        return read_record_content(root, folders, head=head)
+    except HistoryError as problem:
+        findings.append(
+            warning(
+                Code.HISTORY_UNAVAILABLE,
+                registry.records_dir,
+                f"Which commits wrote the records' current content could not be read "
+                f"({problem}); the gate falls back on the commits that touched each file.",
+            )
+        )
+        return None
+
+
+def _former_signoffs(
+    registry: Registry, content: RecordContent | None
+) -> list[tuple[SignOff, tuple[str, ...]]]:
+    """The sign-offs files held before (replaced or deleted), with who removed them."""
+    if content is None:
+        return []
+    prefix = f"{registry.records_dir}/signoffs/"
+    former = []
+    for replaced in content.replaced:
+        if not replaced.path.startswith(prefix):
+            continue
+        signoff = parse_signoff_blob(replaced.path, replaced.data)
+        if signoff is not None:
+            former.append((signoff, replaced.removed_by))
+    return former
 
 
 def _provenance(

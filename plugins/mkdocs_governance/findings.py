@@ -42,6 +42,8 @@ class Code(StrEnum):
     IMPLAUSIBLE_DATE = "implausible-date"
     POLICY_CHANGED = "policy-changed"
     HISTORY_UNAVAILABLE = "history-unavailable"
+    UNVERIFIED_CHECK = "unverified-check"
+    WITHDRAWN_SIGNOFF = "withdrawn-signoff"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from ..findings import Finding, sort_findings
+from ..history.content import RecordContent
 from ..history.model import History, VersionProvenance
 from ..records.digest import version_digest
-from ..records.model import ModelVersion, Registry
+from ..records.model import ModelVersion, Registry, SignOff
 from .context import Context
 from .model import (
     GateReport,
@@ -39,14 +40,21 @@ def build_context(
     as_of: date,
     base: Registry | None = None,
     provenance: Mapping[str, VersionProvenance] | None = None,
+    rules_from: Registry | None = None,
+    content: RecordContent | None = None,
+    former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
 ) -> Context:
     """The facts the rules share, judged with the base's policy and people when given.
 
     When a base registry is given it is the trusted side: a pull request that edits
-    people.yaml or policy.yaml is judged with the base's (SPEC §6a). A base without a
-    policy (the first policy) falls back on the head's.
+    people.yaml or policy.yaml is judged with the base's (SPEC §6a). ``rules_from``
+    is the registry whose people and policy judge, when it is not ``base`` (the base
+    branch's tip: the rules in force after the merge, while ``base``, the merge base,
+    is what the change is compared with). A side without a policy (the first policy)
+    falls back on the head's.
     """
-    judging = base if base is not None and base.policy is not None else registry
+    trusted = rules_from if rules_from is not None else base
+    judging = trusted if trusted is not None and trusted.policy is not None else registry
     digests = {v.key: version_digest(v, registry.datasets) for v in registry.versions()}
     return Context(
         registry=registry,
@@ -58,6 +66,9 @@ def build_context(
         base=base,
         head_policy_digest=policy_digest(registry.policy, registry.people),
         provenance=provenance,
+        pipelines=judging.pipelines,
+        content=content,
+        former_signoffs=tuple(former_signoffs),
     )
 
 
@@ -69,6 +80,9 @@ def evaluate(
     record_findings: Sequence[Finding] = (),
     base: Registry | None = None,
     provenance: Mapping[str, VersionProvenance] | None = None,
+    rules_from: Registry | None = None,
+    content: RecordContent | None = None,
+    former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
 ) -> GateReport:
     """Judge every model version against the policy; report every finding at once.
 
@@ -87,12 +101,27 @@ def evaluate(
             Without it, ``implausible-date`` takes the model file's first commit as the
             version's creation and ``separation-of-duties`` compares only the
             declared author and owner.
+        rules_from: the registry whose people and policy judge, when not ``base``
+            (the base branch's tip; see ``build_context``).
+        content: which commits wrote each sign-off and verification file's current
+            content ([`read_record_content`][mkdocs_governance.history.content.read_record_content]).
+        former_signoffs: sign-offs that files held before, with the commits that
+            replaced or deleted them (``withdrawn-signoff``).
 
     Returns:
         A [`GateReport`][mkdocs_governance.policy.model.GateReport]: every finding,
         sorted errors first, and a checklist per version.
     """
-    ctx = build_context(registry, history, as_of=as_of, base=base, provenance=provenance)
+    ctx = build_context(
+        registry,
+        history,
+        as_of=as_of,
+        base=base,
+        provenance=provenance,
+        rules_from=rules_from,
+        content=content,
+        former_signoffs=former_signoffs,
+    )
     findings: list[Finding] = list(record_findings)
     for rule in RULES.values():
         findings.extend(rule(ctx))

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+from ..history.content import RecordContent
 from ..history.identity import match_person
 from ..history.model import Commit, History, VersionProvenance, WorktreeState
 from ..records.model import (
@@ -22,6 +23,7 @@ from ..records.model import (
     Model,
     ModelVersion,
     Person,
+    Pipeline,
     Policy,
     Registry,
     SignOff,
@@ -61,6 +63,12 @@ class Context:
             that changed its content (read from the model files' revisions); None
             when not read (then the model file's first commit stands in for the
             creating commit, and Git authors of the content are not known).
+        pipelines: the declared pipelines (the judging side's, like ``people``).
+        content: which commits wrote each sign-off and verification file's current
+            content (``history.content``); None when not read (the rules then fall
+            back on the commits that touched the path).
+        former_signoffs: sign-offs a file held before (replaced or deleted), each with
+            the commits that removed it, for ``withdrawn-signoff``.
     """
 
     registry: Registry
@@ -72,6 +80,9 @@ class Context:
     base: Registry | None = None
     head_policy_digest: str = ""
     provenance: Mapping[str, VersionProvenance] | None = None
+    pipelines: Mapping[str, Pipeline] = field(default_factory=dict)
+    content: RecordContent | None = None
+    former_signoffs: tuple[tuple[SignOff, tuple[str, ...]], ...] = ()
     # Results several rules share (slot fills, check outcomes), computed once.
     memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
 

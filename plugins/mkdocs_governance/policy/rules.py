@@ -32,6 +32,7 @@ from ..records.model import (
     SignoffRequirement,
     Verification,
 )
+from . import trust
 from .context import POLICY_MODEL, Context
 from .model import ItemState
 
@@ -175,8 +176,24 @@ def _signature_problem(ctx: Context, commit: Commit, person: Person) -> str | No
     return None
 
 
+def _signoff_fix(ctx: Context, signoff: SignOff) -> str:
+    """The legitimate ways to tie a sign-off to its approver (never ``--author``)."""
+    return (
+        f"Have {_who(ctx, signoff.approver)} commit the record themselves, from their own "
+        "Git identity (one of their emails in people.yaml), or sign it: "
+        f"`mkdocs-governance signoff {signoff.key} --stage {signoff.stage} --role "
+        f"{signoff.role} --decision {signoff.decision} --sign`."
+    )
+
+
 def provenance_problem(ctx: Context, signoff: SignOff) -> str | None:
-    """Why the record's Git provenance does not show the approver signed it, if so."""
+    """Why the record's Git provenance does not show the approver signed it, if so.
+
+    The commits that count are those that wrote the record's current content (its
+    blob, see ``policy.trust``), not those that touched its path: a merge that kept
+    another side's content wrote nothing, and an approver's commit whose content a
+    merge threw away vouches for nothing.
+    """
     if not ctx.history.available:
         return None  # one history-unavailable error says so, instead of one per sign-off
     rules = ctx.policy.rules if ctx.policy else None
@@ -187,30 +204,64 @@ def provenance_problem(ctx: Context, signoff: SignOff) -> str | None:
         what = state.value if state != WorktreeState.CLEAN else "not committed"
         return (
             f"This sign-off is {what}: only a committed record shows who added it and when. "
-            f"Commit it as its approver (`git commit --author=...` set to "
-            f"{_who(ctx, signoff.approver)})."
+            + _signoff_fix(ctx, signoff)
         )
     person = ctx.person(signoff.approver)
     if person is None or rules is None:
         return None
+    writers = trust.content_writers(ctx, path)
+    if writers is not None:
+        return _writers_problem(ctx, signoff, person, writers)
     emails = {normalise_email(e) for e in person.emails}
     if rules.signoff_author_must_match:
         if normalise_email(commit.author_email) not in emails:
             return (
                 f"This sign-off was added in {_commit_text(commit)}, not by its approver "
                 f"{_who(ctx, signoff.approver)}; a sign-off must be committed by the person "
-                "who gives it (signoff_author_must_match). Have them commit it themselves."
+                "who gives it (signoff_author_must_match). " + _signoff_fix(ctx, signoff)
             )
         for later in ctx.later_commits(path):
             if normalise_email(later.author_email) not in emails:
                 return (
                     f"This sign-off was edited after its approver added it, in "
                     f"{_commit_text(later)}; an edit by someone else may change what was "
-                    f"approved. Have {_who(ctx, signoff.approver)} re-commit the record."
+                    "approved. " + _signoff_fix(ctx, signoff)
                 )
     if rules.require_signed_commits and ctx.history.signatures_checked:
         for each in [commit, *ctx.later_commits(path)]:
             problem = _signature_problem(ctx, each, person)
+            if problem:
+                return problem
+    return None
+
+
+def _writers_problem(
+    ctx: Context, signoff: SignOff, person: Person, writers: list[trust.Writer]
+) -> str | None:
+    """The sign-off checks on the commits that wrote its current content."""
+    assert ctx.policy is not None
+    rules = ctx.policy.rules
+    fix = _signoff_fix(ctx, signoff)
+    if rules.signoff_author_must_match:
+        problem = trust.authorship_problem(
+            ctx, signoff.location.file, person, record="sign-off", fix=fix
+        )
+        if problem:
+            return problem + " (signoff_author_must_match)"
+    if rules.require_signed_commits and ctx.history.signatures_checked:
+        if not writers:
+            return (
+                "No commit in this history wrote the content this sign-off has now, so no "
+                f"signature ties it to {_who(ctx, signoff.approver)}. {fix}"
+            )
+        for writer in writers:
+            if writer.commit is None:
+                return (
+                    f"The content of this sign-off was written in {writer.text}, whose "
+                    "signature this run could not read; the policy requires signed "
+                    f"sign-off commits (require_signed_commits). {fix}"
+                )
+            problem = _signature_problem(ctx, writer.commit, person)
             if problem:
                 return problem
     return None
@@ -610,6 +661,15 @@ def _waiver_provenance_problem(ctx: Context, record: Verification, person: Perso
             f"The waiver is {what}: only a committed record shows who granted it. "
             f"Have {who} commit it."
         )
+    content_problem = trust.authorship_problem(
+        ctx,
+        path,
+        person,
+        record="waiver",
+        fix=f"Have {who} commit the record themselves, or sign it (`--sign`).",
+    )
+    if trust.content_writers(ctx, path) is not None:
+        return content_problem
     writer = ctx.history.commit(writers[0].sha)
     emails = {normalise_email(e) for e in person.emails}
     if writer is not None and normalise_email(writer.author_email) not in emails:
@@ -719,10 +779,94 @@ def _assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOu
             f"{record.waiver.reason.strip()}",
             records=files,
         )
+    performer = _performer_problem(ctx, record)
+    if performer:
+        return CheckOutcome(
+            ItemState.INVALID,
+            performer,
+            Code.UNVERIFIED_CHECK,
+            line=record.location.line_of("performed_by"),
+            records=files,
+            file=record.location.file,
+        )
     return CheckOutcome(
         ItemState.MET,
         f"Passed on {record.date.isoformat()}, performed by {record.performed_by}.",
         records=files,
+    )
+
+
+def _performer_problem(ctx: Context, record: Verification) -> str | None:
+    """Why the verification cannot be shown to come from its ``performed_by``, if so.
+
+    Under ``signoff_author_must_match`` a check result is held to the sign-off
+    standard: the commits that wrote the record's current content must be authored by
+    the person or declared pipeline in ``performed_by`` (by one of its emails), and
+    with ``require_signed_commits`` carry a good signature by one of its keys.
+    """
+    if ctx.policy is None or not ctx.policy.rules.signoff_author_must_match:
+        return None
+    if not ctx.history.available:
+        return None  # one history-unavailable error says so
+    path = record.location.file
+    who = trust.identity(ctx, record.performed_by)
+    fix_who = (
+        f"Have {trust.identity_text(who)} commit the result itself"
+        if who is not None
+        else f"Declare `{record.performed_by}` in people.yaml and have it commit the result"
+    )
+    fix = (
+        f"{fix_who}, from its own Git identity, or sign the record (`--sign`); a result "
+        "recorded by anyone else cannot show the check was run."
+    )
+    state = ctx.worktree_state(path)
+    if state != WorktreeState.CLEAN or ctx.adding_commit(path) is None:
+        what = state.value if state != WorktreeState.CLEAN else "not committed"
+        return f"This verification is {what}: only a committed record shows who recorded it. {fix}"
+    if who is None:
+        return (
+            f"`performed_by` is `{record.performed_by}`, which the trusted people.yaml does "
+            f"not declare, so no commit can be shown to come from it. {fix}"
+        )
+    writers = trust.content_writers(ctx, path)
+    if writers is None:
+        last = ctx.last_commit(path)
+        if last is not None and not trust.authored_by(
+            trust.Writer(last.sha, last.author_name, last.author_email, last), who
+        ):
+            return (
+                f"This verification was last written in {_commit_text(last)}, not by "
+                f"{trust.identity_text(who)} (signoff_author_must_match). {fix}"
+            )
+        return None
+    problem = trust.authorship_problem(
+        ctx, path, who, record="verification", fix=fix, role="performer"
+    )
+    if problem:
+        return problem + " (signoff_author_must_match)"
+    # A performer that declares signing keys signs what it records; one without keys
+    # is held to authorship only (require_signed_commits names sign-offs).
+    if (
+        ctx.policy.rules.require_signed_commits
+        and ctx.history.signatures_checked
+        and who.signing_keys
+    ):
+        for writer in writers:
+            if writer.commit is None or not _signed_by(writer.commit, who):
+                return (
+                    f"The content of this verification was written in {writer.text}, which "
+                    f"carries no good signature by a key of {trust.identity_text(who)} "
+                    f"(require_signed_commits). {fix}"
+                )
+    return None
+
+
+def _signed_by(commit: Commit, who: Any) -> bool:
+    signature = commit.signature
+    return (
+        signature is not None
+        and signature.is_good
+        and any(_key_matches(key, signature) for key in who.signing_keys)
     )
 
 
@@ -885,6 +1029,57 @@ def rule_invalid_waiver(ctx: Context) -> Iterable[Finding]:
     by ``approved_by`` (an uncommitted waiver never counts).
     """
     return _check_findings(ctx, Code.INVALID_WAIVER)
+
+
+def rule_unverified_check(ctx: Context) -> Iterable[Finding]:
+    """``unverified-check``: a passing verification not shown to come from its performer.
+
+    Only with ``signoff_author_must_match``. The latest passing result of a required
+    check counts only when the commits that wrote its current content are authored
+    by the person or declared pipeline in ``performed_by`` (one of its ``emails`` in
+    the trusted people.yaml), and, with ``require_signed_commits`` and a performer
+    that declares ``signing_keys``, carry a good signature by one of them. A waived check is judged by its waiver
+    (``invalid-waiver``); a failed one fails whoever recorded it.
+    """
+    return _check_findings(ctx, Code.UNVERIFIED_CHECK)
+
+
+def rule_withdrawn_signoff(ctx: Context) -> Iterable[Finding]:
+    """``withdrawn-signoff``: a sign-off replaced or deleted by someone other than its approver.
+
+    Only with ``signoff_author_must_match``. The history keeps every sign-off a file
+    ever held: when its content was replaced or the file deleted, one of the commits
+    that did it must be authored by the approver (a sign-off, above all a rejection,
+    is withdrawn only by the person who gave it). Otherwise it is an error on the
+    version, until the approver records a newer decision for the same version and
+    stage that they committed themselves. A sign-off of a version that no longer
+    exists is not judged. Holds on ``main`` as in pull-request mode: the history
+    has the deleted record.
+    """
+    if ctx.policy is None or not ctx.policy.rules.signoff_author_must_match:
+        return
+    if not ctx.history.available:
+        return
+    for withdrawal in trust.withdrawals(ctx, ctx.former_signoffs):
+        signoff = withdrawal.signoff
+        what = "rejection" if signoff.decision == "rejected" else "approval"
+        by = (
+            " and ".join(w.text for w in withdrawal.removed_by)
+            if withdrawal.removed_by
+            else "a merge that took the side without it"
+        )
+        yield error(
+            Code.WITHDRAWN_SIGNOFF,
+            signoff.key,
+            f"The {signoff.stage} {what} by {_who(ctx, signoff.approver)} dated "
+            f"{signoff.date.isoformat()} in {withdrawal.path} was replaced or deleted by "
+            f"{by}, not by its approver; only the person who gave a decision may withdraw "
+            f"it. Have {_who(ctx, signoff.approver)} restore the record or commit a new "
+            "decision: "
+            + signoff_command(signoff.key, signoff.stage, signoff.role, signoff.decision),
+            withdrawal.path,
+            1,
+        )
 
 
 def rule_missing_signoff(ctx: Context) -> Iterable[Finding]:
@@ -1119,4 +1314,6 @@ RULES: dict[str, Rule] = {
     Code.EXPIRED_SIGNOFF: rule_expired_signoff,
     Code.REVIEW_OVERDUE: rule_review_overdue,
     Code.IMPLAUSIBLE_DATE: rule_implausible_date,
+    Code.UNVERIFIED_CHECK: rule_unverified_check,
+    Code.WITHDRAWN_SIGNOFF: rule_withdrawn_signoff,
 }

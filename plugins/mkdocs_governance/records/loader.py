@@ -198,6 +198,22 @@ def parse_model_blob(path: str, data: bytes) -> Model | None:
     return next(iter(state.models.values()))
 
 
+def parse_signoff_blob(path: str, data: bytes) -> SignOff | None:
+    """One sign-off file's bytes as a [`SignOff`][mkdocs_governance.records.model.SignOff], alone.
+
+    For reading a sign-off as a file held it before it was replaced or deleted (the
+    history keeps it); references are not checked. None when it does not parse.
+    """
+    state = _State(PurePosixPath(path).parent.as_posix())
+    try:
+        _load_signoff(state, path, data)
+    except YamlError:
+        return None
+    if state.findings or len(state.signoffs) != 1:
+        return None
+    return state.signoffs[0]
+
+
 def _disk_reader(path: Path) -> Callable[[], bytes]:
     def read() -> bytes:
         size = path.stat().st_size
