@@ -9,6 +9,7 @@ while the clean workflow next to it still passes.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,104 @@ def test_verification_by_an_undeclared_pipeline_is_unknown_and_unverified(
         date="2026-01-22T09:00:00+00:00",
     )
     assert {"unknown-reference", "unverified-check"} <= set(_errors(scenario))
+
+
+# -- 5. replayed policy approvals ------------------------------------------------------
+
+POLICY_RULES = {"policy_change_signoffs": "[{role: model-risk, count: 1}]"}
+
+
+def _policy_subject(scenario: Scenario) -> str:
+    """The subject a policy-change approval must carry, as the finding prints it."""
+    finding = _finding(scenario, Code.POLICY_CHANGED, base_ref="main")
+    return finding.message.rsplit("`subject: ", 1)[1].split("`", 1)[0]
+
+
+def _approve_policy_change(scenario: Scenario, name: str, day: str, by: str = "mira") -> str:
+    subject = _policy_subject(scenario)
+    path = f"{RECORDS}/signoffs/policy/{name}.yaml"
+    text = (
+        f'model: policy\nversion: "{name}"\nstage: policy\napprover: {by}\nrole: model-risk\n'
+        f"decision: approved\ndate: {day}\nsubject: {subject}\n"
+    )
+    scenario.commit_as(by, f"Approve {name}", {path: text}, day)
+    return path
+
+
+def _people_change(scenario: Scenario, branch: str, granted: bool, day: str) -> None:
+    roles = {"bob": ["data-scientist", "product-owner"]} if granted else {}
+    scenario.repo.git("checkout", "-q", "-b", branch, "main")
+    scenario.commit_as(
+        "alice", f"People ({branch})", {f"{RECORDS}/people.yaml": people_yaml(roles=roles)}, day
+    )
+
+
+def _merge_into_main(scenario: Scenario, branch: str, day: str) -> None:
+    scenario.repo.git("checkout", "-q", "main")
+    _git_as(scenario, "alice", day, "merge", "-q", "--no-ff", "-m", f"Merge {branch}", branch)
+
+
+def test_replayed_policy_approval_does_not_count(tmp_path: Path):
+    scenario = Scenario.create(tmp_path / "r", policy=policy_yaml(**POLICY_RULES))
+    # PR 1 grants bob product-owner, approved by mira; PR 2 takes it back, approved by rafa.
+    _people_change(scenario, "pr1", True, "2026-01-06")
+    _approve_policy_change(scenario, "pr1", "2026-01-07")
+    assert _errors(scenario, base_ref="main") == []
+    _merge_into_main(scenario, "pr1", "2026-01-08")
+    _people_change(scenario, "pr2", False, "2026-01-09")
+    _approve_policy_change(scenario, "pr2", "2026-01-10", by="rafa")
+    _merge_into_main(scenario, "pr2", "2026-01-11")
+    # PR 3 grants the role again and relies on PR 1's approval, still in the repository.
+    _people_change(scenario, "pr3", True, "2026-01-12")
+    finding = _finding(scenario, Code.POLICY_CHANGED, base_ref="main")
+    assert "1 × model-risk" in finding.message
+    # A fresh approval of this change passes.
+    _approve_policy_change(scenario, "pr3", "2026-01-13")
+    assert _errors(scenario, base_ref="main") == []
+
+
+def test_expired_policy_approval_does_not_count(tmp_path: Path):
+    rules = {**POLICY_RULES, "signoff_max_age_days": "5"}
+    scenario = Scenario.create(tmp_path / "r", policy=policy_yaml(**rules))
+    _people_change(scenario, "pr", True, "2026-01-06")
+    _approve_policy_change(scenario, "pr", "2026-01-07")
+    assert _errors(scenario, base_ref="main", as_of=date(2026, 1, 8)) == []
+    assert "policy-changed" in _errors(scenario, base_ref="main", as_of=date(2026, 1, 20))
+
+
+# -- 6. stale forks ----------------------------------------------------------------------
+
+
+def test_stale_fork_is_judged_with_the_base_tips_people(staging_repo: Scenario, tmp_path: Path):
+    scenario = staging_repo.copy(tmp_path / "repo")
+    fork = scenario.repo.head()
+    # Main revokes rafa's model-risk role after the branch forked.
+    revoked = people_yaml(roles={"rafa": ["data-scientist"]})
+    scenario.commit_as("alice", "Revoke rafa", {f"{RECORDS}/people.yaml": revoked}, "2026-01-21")
+    scenario.repo.git("checkout", "-q", "-b", "pr", fork)
+    scenario.signoff("rafa", "model-risk", day="2026-01-22")
+    assert _errors(scenario) == []  # judged on its own, the branch's people allow it
+    errors = _errors(scenario, base_ref="main")
+    assert "role-not-held" in errors and "missing-signoff" in errors
+    assert "policy-changed" not in errors  # the branch did not edit people.yaml
+
+
+# -- 7. ambiguous base refs -------------------------------------------------------------
+
+
+def test_tag_shadowing_the_remote_base_branch_is_refused(staging_repo: Scenario, tmp_path: Path):
+    scenario = staging_repo.copy(tmp_path / "repo")
+    scenario.repo.git("update-ref", "refs/remotes/origin/main", scenario.repo.head())
+    scenario.repo.git("checkout", "-q", "-b", "pr")
+    granted = people_yaml(roles={"bob": ["data-scientist", "model-risk"]})
+    scenario.commit_as("bob", "Grant myself", {f"{RECORDS}/people.yaml": granted}, "2026-01-21")
+    scenario.signoff("bob", "model-risk", day="2026-01-22")
+    # A tag named like the remote branch, pointing at the change itself.
+    scenario.repo.git("tag", "origin/main", "HEAD")
+    finding = _finding(scenario, Code.HISTORY_UNAVAILABLE, base_ref="origin/main")
+    assert "ambiguous" in finding.message
+    assert (
+        "refs/tags/origin/main" in finding.message and "refs/remotes/origin/main" in finding.message
+    )
+    full = _errors(scenario, base_ref="refs/remotes/origin/main")
+    assert "policy-changed" in full and "role-not-held" in full

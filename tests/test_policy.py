@@ -354,7 +354,7 @@ def test_policy_change_is_judged_with_the_base_people():
 
 
 def test_policy_change_with_required_policy_signoffs_passes():
-    from mkdocs_governance.policy.rules import policy_digest
+    from mkdocs_governance.policy.rules import policy_change_digest, policy_digest
     from mkdocs_governance.records.model import SignoffRequirement
 
     rules = {"policy_change_signoffs": (SignoffRequirement("model-risk", 1),)}
@@ -367,7 +367,7 @@ def test_policy_change_with_required_policy_signoffs_passes():
         signoff("mira", "model-risk", "policy", name="policy-change"),
         model="policy",
         version="pr-1",
-        subject=policy_digest(head.policy, head.people),
+        subject=policy_change_digest(base, policy_digest(head.policy, head.people)),
     )
     head = replace(head, signoffs=(*head.signoffs, approval))
     report = judge(head, base=base)

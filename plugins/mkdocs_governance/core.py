@@ -17,6 +17,7 @@ did since it forked, not the reverse of what landed on the target meanwhile.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -82,6 +83,10 @@ class BaseSide:
         registry: the records at ``commit``.
         history: the history pass restricted to commits reachable from ``commit``.
         findings: the records layer's findings at ``commit``.
+        tip: the commit ``ref`` names (the base branch as it is now).
+        rules: the records at ``tip``: their people and policy judge the change, since
+            they are the rules in force once it is merged (a branch forked before a
+            role was revoked is judged without that role).
     """
 
     ref: str
@@ -89,6 +94,8 @@ class BaseSide:
     registry: Registry
     history: History
     findings: tuple[Finding, ...]
+    tip: str = ""
+    rules: Registry | None = None
 
 
 def run_governance(
@@ -124,7 +131,10 @@ def run_governance(
     if base_ref:
         try:
             base = load_base(root, registry.records_dir, base_ref, history)
-            if _wants_signatures(base.registry) and not history.signatures_checked:
+            wants = _wants_signatures(base.registry) or bool(
+                base.rules and _wants_signatures(base.rules)
+            )
+            if wants and not history.signatures_checked:
                 # The base's rules judge the change: a pull request that switches
                 # require_signed_commits off must still have its signatures checked.
                 history = read_history(root, [registry.records_dir], signatures=True)
@@ -141,6 +151,7 @@ def run_governance(
         record_findings=findings,
         base=base.registry if base else None,
         provenance=_provenance(registry, history, revisions),
+        rules_from=base.rules if base else None,
         content=content,
         former_signoffs=_former_signoffs(registry, content),
     )
@@ -188,23 +199,32 @@ def load_base(repo_root: Path, records_dir: str, base_ref: str, history: History
         reasons = " ".join(f.message for f in history.problems)
         raise HistoryError(f"the repository's history cannot be read. {reasons}".strip())
     git = GitRunner(repo_root)
-    commit = _merge_base(git, base_ref)
+    tip, commit = _merge_base(git, base_ref)
     reachable = _git_lines(git, ["rev-list", commit, "--"])
-    blobs = read_tree_blobs(repo_root, commit, records_dir)
-    if blobs:
-        loaded = load_registry_from_blobs(blobs, records_dir)
-        registry, findings = loaded.registry, tuple(loaded.findings)
-    else:
-        # The change introduces the records: the base had no governance, which is not
-        # a failing gate (the loader would report a missing policy.yaml and people.yaml).
-        registry, findings = empty_registry(records_dir), ()
+    registry, findings = _registry_at(repo_root, commit, records_dir)
+    rules = registry if tip == commit else _registry_at(repo_root, tip, records_dir)[0]
     return BaseSide(
         ref=base_ref,
         commit=commit,
         registry=registry,
         history=history_at(history, commit, set(reachable)),
         findings=findings,
+        tip=tip,
+        rules=rules,
     )
+
+
+def _registry_at(
+    repo_root: Path, commit: str, records_dir: str
+) -> tuple[Registry, tuple[Finding, ...]]:
+    """The records as they are at ``commit``, read from Git objects."""
+    blobs = read_tree_blobs(repo_root, commit, records_dir)
+    if not blobs:
+        # The change introduces the records: the base had no governance, which is not
+        # a failing gate (the loader would report a missing policy.yaml and people.yaml).
+        return empty_registry(records_dir), ()
+    loaded = load_registry_from_blobs(blobs, records_dir)
+    return loaded.registry, tuple(loaded.findings)
 
 
 def history_at(history: History, commit: str, reachable: set[str]) -> History:
@@ -324,10 +344,12 @@ def _wants_signatures(registry: Registry) -> bool:
     return bool(registry.policy and registry.policy.rules.require_signed_commits)
 
 
-def _merge_base(git: GitRunner, base_ref: str) -> str:
+def _merge_base(git: GitRunner, base_ref: str) -> tuple[str, str]:
+    """``(tip, merge base)``: the commit ``base_ref`` names and its merge base with HEAD."""
     if base_ref.startswith("-"):
         # A ref is never an option: refuse before git reads it as one.
         raise HistoryError(f"`{base_ref}` is not a ref; name a branch, tag or commit.")
+    _refuse_ambiguous(git, base_ref)
     resolved = git.run(
         ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{base_ref}^{{commit}}"]
     )
@@ -346,7 +368,39 @@ def _merge_base(git: GitRunner, base_ref: str) -> str:
             f"diff to show. Compare with the branch this one was created from, and make "
             f"sure the clone has full history (`git fetch --unshallow`)."
         )
-    return base.stdout.decode().split()[0]
+    return sha, base.stdout.decode().split()[0]
+
+
+# Where git looks for a short ref name, in its order (gitrevisions(7)).
+_REF_RULES = ("refs/{}", "refs/tags/{}", "refs/heads/{}", "refs/remotes/{}", "refs/remotes/{}/HEAD")
+
+
+def _refuse_ambiguous(git: GitRunner, base_ref: str) -> None:
+    """Refuse a base name that more than one ref (or a ref and a commit id) answers to.
+
+    ``git rev-parse origin/main`` prefers a tag ``refs/tags/origin/main`` over the
+    remote branch, so whoever can push a tag would choose the base the change is
+    judged against. A full name (``refs/remotes/origin/main``) is never ambiguous.
+    """
+    if base_ref.startswith("refs/") or base_ref in ("HEAD", "FETCH_HEAD", "ORIG_HEAD"):
+        return
+    listing = git.run(["for-each-ref", "--format=%(refname)"])
+    if listing.status != 0:
+        raise HistoryError(f"git for-each-ref failed: {listing.stderr.strip()}")
+    refs = set(listing.stdout.decode("utf-8", "replace").split())
+    name = base_ref.split("^", 1)[0].split("~", 1)[0]
+    matches = [rule.format(name) for rule in _REF_RULES if rule.format(name) in refs]
+    if re.fullmatch(r"[0-9a-fA-F]{4,64}", name) and matches:
+        # `--disambiguate` lists the objects whose id starts so, never refs.
+        objects = git.run(["rev-parse", f"--disambiguate={name.lower()}"])
+        if objects.status == 0 and objects.stdout.strip():
+            matches.append(f"the object id {name}")
+    if len(matches) > 1:
+        raise HistoryError(
+            f"the base ref `{base_ref}` is ambiguous: it names {' and '.join(f'`{m}`' for m in matches)}, "
+            "and git would silently pick one (a tag can shadow a remote branch). Pass the "
+            "full ref name instead, e.g. `--base refs/remotes/origin/main`."
+        )
 
 
 def _git_lines(git: GitRunner, args: list[str]) -> list[str]:

@@ -1257,8 +1257,9 @@ def rule_policy_changed(ctx: Context) -> Iterable[Finding]:
             1,
         )
         return
-    required = base.policy.rules.policy_change_signoffs
-    digest = ctx.head_policy_digest
+    # The rules in force after the merge decide who must approve (the base tip's).
+    required = (ctx.policy or base.policy).rules.policy_change_signoffs
+    digest = policy_change_digest(base, ctx.head_policy_digest)
     intro = (
         f"This change edits {what}: it could grant a role or relax a rule, so it is judged "
         "with the base's people and policy, and the new ones apply once merged."
@@ -1275,7 +1276,9 @@ def rule_policy_changed(ctx: Context) -> Iterable[Finding]:
         )
         return
     signoffs = [
-        s for s in ctx.policy_signoffs() if s.subject == digest and s.decision == "approved"
+        s
+        for s in ctx.policy_signoffs()
+        if s.subject == digest and s.decision == "approved" and _added_by_change(base, s)
     ]
     fills = fill_slots(ctx, required, _valid_policy_signoffs(ctx, signoffs))
     missing = [f for f in fills if f.missing]
@@ -1292,8 +1295,35 @@ def rule_policy_changed(ctx: Context) -> Iterable[Finding]:
         )
 
 
+def policy_change_digest(base: Any, head_digest: str) -> str:
+    """What a policy-change approval approves: this change, from the base's policy and
+    people to the head's (``sha256:`` of both digests), so that an approval of an
+    earlier change that happened to produce the same files cannot be replayed."""
+    canonical = {"base": policy_digest(base.policy, base.people), "head": head_digest}
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _added_by_change(base: Any, signoff: SignOff) -> bool:
+    """True when the change itself added (or rewrote) the approval: one already on the
+    base, identical, approved something before this change."""
+    for existing in base.signoffs:
+        if existing.location.file == signoff.location.file:
+            return _canonical(existing) != _canonical(signoff)
+    return True
+
+
 def _valid_policy_signoffs(ctx: Context, signoffs: list[SignOff]) -> list[SignOff]:
-    return [s for s in signoffs if not role_problem(ctx, s) and not provenance_problem(ctx, s)]
+    """Approvals of a policy change that hold: role held on the trusted side, committed
+    by the approver, not older than ``signoff_max_age_days`` and not from the future."""
+    return [
+        s
+        for s in signoffs
+        if not role_problem(ctx, s)
+        and not provenance_problem(ctx, s)
+        and not expiry_problem(ctx, s)
+        and s.date <= ctx.as_of
+    ]
 
 
 # The one table: finding code -> rule. Records codes (invalid-record, unknown-reference,
