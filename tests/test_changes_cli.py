@@ -25,6 +25,12 @@ from tests.gitrepo import GitRepo
 CLI = Path(sys.executable).parent / "mkdocs-governance"
 
 
+MKDOCS_YML = (
+    "site_name: t\nplugins:\n  - governance:\n      records_dir: governance_records\n"
+    "      as_of: 2026-03-01\n"
+)
+
+
 def cli(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(CLI), *args], cwd=repo.path, env=repo.env, capture_output=True, text=True, check=False
@@ -36,6 +42,9 @@ def clone(tmp_path: Path) -> GitRepo:
     """A CI-like clone: the base lives on the remote as ``origin/main``; HEAD is the PR."""
     upstream = build_base(tmp_path / "upstream")
     upstream.git("checkout", "-q", "main")
+    # The site's configuration is the base's: a pull request that pins `as_of` or moves
+    # `records_dir` is a policy change (tests/test_gate_trust.py).
+    upstream.commit("Site configuration", files={"mkdocs.yml": MKDOCS_YML}, author=ADA)
     work = GitRepo(tmp_path / "work", init=False)
     subprocess.run(
         ["git", "clone", "-q", str(upstream.path), str(work.path)], env=work.env, check=True
@@ -52,11 +61,6 @@ def clone(tmp_path: Path) -> GitRepo:
         files={PRODUCTION_SIGNOFF: signoff_yaml("production", "mia", "model-risk", digest(work))},
         author=MIA,
         date="2026-02-11T09:00:00+00:00",
-    )
-    work.write(
-        "mkdocs.yml",
-        "site_name: t\nplugins:\n  - governance:\n      records_dir: governance_records\n"
-        "      as_of: 2026-03-01\n",
     )
     return work
 

@@ -21,6 +21,7 @@ from tests.scenario import (
     RECORDS,
     Scenario,
     identity,
+    passing_production,
     people_yaml,
     policy_yaml,
 )
@@ -329,3 +330,72 @@ def test_tag_shadowing_the_remote_base_branch_is_refused(staging_repo: Scenario,
     )
     full = _errors(scenario, base_ref="refs/remotes/origin/main")
     assert "policy-changed" in full and "role-not-held" in full
+
+
+# -- 3. configuration in the change under review ---------------------------------------
+
+MKDOCS_YML = "site_name: Governance\nplugins:\n  - governance\n"
+
+
+@pytest.fixture
+def expiring_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scenario:
+    """A production version whose approvals (January 2026) expired after 30 days, with
+    a mkdocs.yml on main; the working directory is the repository."""
+    scenario = passing_production(tmp_path / "repo", policy=policy_yaml(signoff_max_age_days="30"))
+    scenario.commit_as("alice", "Site", {"mkdocs.yml": MKDOCS_YML}, "2026-01-21")
+    scenario.repo.git("checkout", "-q", "-b", "pr")
+    monkeypatch.chdir(scenario.path)
+    return scenario
+
+
+def _check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    from mkdocs_governance.cli import main
+
+    code = main(["check", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_as_of_set_in_the_pull_request_is_judged_from_the_base(expiring_repo, capsys):
+    pinned = "site_name: Governance\nplugins:\n  - governance:\n      as_of: 2026-02-01\n"
+    expiring_repo.commit_as("bob", "Pin the date", {"mkdocs.yml": pinned}, "2026-01-22")
+    code, out, err = _check(capsys)
+    assert code == 0 and "WARNING: the gate judges dates as of 2026-02-01" in err
+    code, out, _ = _check(capsys, "--base", "main")
+    assert code == 1
+    assert "policy-changed: This change sets `as_of`" in out
+    assert "expired-signoff" in out
+
+
+def test_records_dir_pointed_elsewhere_in_the_pull_request_is_judged_from_the_base(
+    expiring_repo: Scenario, capsys
+):
+    lax = policy_yaml(signoff_max_age_days="3650")
+    files = {
+        f"other/{path.relative_to(expiring_repo.path / RECORDS).as_posix()}": path.read_text()
+        for path in (expiring_repo.path / RECORDS).rglob("*.yaml")
+    }
+    files["other/policy.yaml"] = lax
+    files["mkdocs.yml"] = (
+        "site_name: Governance\nplugins:\n  - governance:\n      records_dir: other\n"
+    )
+    expiring_repo.commit_as("bob", "Records of my own", files, "2026-01-22")
+    code, out, _ = _check(capsys, "--base", "main", "--as-of", "2026-06-01")
+    assert code == 1
+    assert "policy-changed: This change sets `records_dir`" in out
+    assert f"{RECORDS}/signoffs/" in out and "expired-signoff" in out
+
+
+def test_symlinked_records_folder_is_refused(expiring_repo: Scenario, capsys):
+    import shutil
+
+    shutil.copytree(expiring_repo.path / RECORDS, expiring_repo.path / "mine")
+    (expiring_repo.path / "mine" / "policy.yaml").write_text(
+        policy_yaml(signoff_max_age_days="3650")
+    )
+    expiring_repo.repo.git("rm", "-r", "-q", RECORDS)
+    (expiring_repo.path / RECORDS).symlink_to("mine", target_is_directory=True)
+    expiring_repo.commit_as("bob", "Link the records", {}, "2026-01-22")
+    code, _, err = _check(capsys)
+    assert code == 2
+    assert f"`{RECORDS}` is a symbolic link" in err

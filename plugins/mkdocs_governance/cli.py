@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -58,6 +59,11 @@ class Settings:
     as_of: date
     gate: str = "fail"
     config_file: Path | None = None
+    # Pull-request mode: the base's verdict-shaping options replaced the head's; a
+    # change to them is a policy-changed finding (trusted_config).
+    config_findings: tuple[Finding, ...] = ()
+    # Where a pinned as-of date came from ("--as-of", "as_of in mkdocs.yml"), if any.
+    as_of_source: str = ""
 
 
 # -- mkdocs.yml -----------------------------------------------------------------------------
@@ -139,27 +145,96 @@ def load_settings(args: argparse.Namespace) -> Settings:
     elif explicit:
         raise UsageError(f"the config file {config_file} does not exist")
     base_dir = config_file.resolve().parent if used_config else Path.cwd()
+    base_ref = getattr(args, "base", None) or options.get("base_ref") or None
+    config_findings: tuple[Finding, ...] = ()
+    if base_ref and used_config is not None:
+        options, config_findings = _trusted_options(used_config, options, str(base_ref))
 
     if getattr(args, "records_dir", None):
-        records_dir = Path(args.records_dir).resolve()
+        # Not resolved: a symlinked records folder must stay visible to be refused.
+        records_dir = Path(os.path.abspath(args.records_dir))
     else:
         configured = options.get("records_dir") or DEFAULT_RECORDS_DIR
-        records_dir = (base_dir / str(configured)).resolve()
+        records_dir = Path(os.path.abspath(base_dir / str(configured)))
 
     as_of_text = getattr(args, "as_of", None)
+    source = ""
     if as_of_text:
-        as_of = parse_date(as_of_text, "--as-of")
+        as_of, source = parse_date(as_of_text, "--as-of"), "--as-of"
     elif options.get("as_of"):
         value = options["as_of"]
         as_of = value if isinstance(value, date) else parse_date(value, "as_of in mkdocs.yml")
+        source = "as_of in mkdocs.yml"
     else:
         as_of = date.today()
 
-    base_ref = getattr(args, "base", None) or options.get("base_ref") or None
-    gate = str(options.get("gate") or "fail")
+    gate = options.get("gate")
+    gate = "off" if gate is False else str(gate or "fail")
     if gate not in ("fail", "warn", "off"):
         raise UsageError(f"{config_file}: `gate` is `{gate}`; use fail, warn or off")
-    return Settings(records_dir, str(base_ref) if base_ref else None, as_of, gate, used_config)
+    return Settings(
+        records_dir,
+        str(base_ref) if base_ref else None,
+        as_of,
+        gate,
+        used_config,
+        config_findings,
+        source,
+    )
+
+
+def _trusted_options(
+    config_file: Path, options: dict[str, Any], base_ref: str
+) -> tuple[dict[str, Any], tuple[Finding, ...]]:
+    """Pull-request mode: the base's verdict-shaping options, and findings for edits.
+
+    A base whose mkdocs.yml cannot be read leaves the head's options; the gate then
+    reports the unreadable base itself (``history-unavailable``).
+    """
+    from .core import resolve_base_tip
+    from .history.gitcmd import HistoryError
+    from .trusted_config import read_trusted_options
+
+    def parse(data: bytes, where: str) -> dict[str, Any]:
+        return _plugin_options_from_bytes(data, where)
+
+    try:
+        trusted = read_trusted_options(config_file, options, base_ref, parse, resolve_base_tip)
+    except (HistoryError, ValueError):
+        return options, ()
+    merged = {**options, **trusted.options}
+    return merged, tuple(trusted.findings())
+
+
+def _plugin_options_from_bytes(data: bytes, where: str) -> dict[str, Any]:
+    """The governance plugin's options in a mkdocs.yml given as bytes (``{}`` if none)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "mkdocs.yml"
+        copy.write_bytes(data)
+        try:
+            return read_plugin_options(copy)
+        except UsageError as problem:
+            raise UsageError(str(problem).replace(str(copy), where)) from None
+
+
+def pinned_as_of_warning(settings: Settings, today: date | None = None) -> str | None:
+    """A loud line when the date rules are judged on a pinned day in the past.
+
+    A pinned ``as_of`` revives expired approvals and overdue reviews: fine for a
+    reproducible rerun of an old verdict, never for a gate that guards today.
+    """
+    today = today or date.today()
+    if not settings.as_of_source or settings.as_of >= today:
+        return None
+    days = (today - settings.as_of).days
+    return (
+        f"WARNING: the gate judges dates as of {settings.as_of.isoformat()}, {days} day"
+        f"{'s' if days != 1 else ''} before today ({settings.as_of_source}): approvals "
+        "that have expired since and reviews that are overdue since pass. Remove the pinned "
+        "date for a gate that guards today.\n"
+    )
 
 
 def require_records_dir(settings: Settings) -> None:
@@ -181,6 +256,7 @@ def _run(settings: Settings, *, with_base: bool = True) -> GovernanceRun:
         settings.records_dir,
         as_of=settings.as_of,
         base_ref=settings.base_ref if with_base else None,
+        config_findings=settings.config_findings if with_base else (),
     )
 
 
@@ -235,6 +311,9 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
 def run_check(args: argparse.Namespace, out: TextIO) -> int:
     """``check``: run the gate and print the report; exit 1 when any error exists."""
     settings = load_settings(args)
+    warning = pinned_as_of_warning(settings)
+    if warning:
+        sys.stderr.write(warning)
     run = _run(settings)
     broken = _policy_broken(run)
     if broken:

@@ -17,6 +17,7 @@ did since it forked, not the reverse of what landed on the target meanwhile.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -38,7 +39,7 @@ from .history.provenance import (
 from .policy import evaluate
 from .policy.changes import ChangeSet, compare
 from .policy.model import GateReport
-from .records import load_registry, load_registry_from_blobs
+from .records import LoadResult, load_registry, load_registry_from_blobs
 from .records.loader import parse_signoff_blob
 from .records.model import Registry, SignOff, empty_registry
 
@@ -105,6 +106,7 @@ def run_governance(
     as_of: date | None = None,
     history: History | None = None,
     base_ref: str | None = None,
+    config_findings: tuple[Finding, ...] = (),
 ) -> GovernanceRun:
     """Load the records, read their history and evaluate the policy.
 
@@ -117,14 +119,21 @@ def run_governance(
             the merge base of this ref and HEAD and put the difference on
             ``GovernanceRun.changes``. A ref that cannot be read gives a
             ``history-unavailable`` error finding instead, never an exception.
+        config_findings: findings the adapter made about the configuration (a pull
+            request that edits a verdict-shaping option of ``mkdocs.yml``).
     """
+    given = Path(os.path.abspath(records_dir))
     records_dir = records_dir.resolve()
     root = (repo_root or _find_repo_root(records_dir)).resolve()
-    loaded = load_registry(records_dir, repo_root=root)
+    linked = _symlinked_records_dir(given, root)
+    if linked is not None:
+        loaded = LoadResult(empty_registry(linked[0]), (linked[1],))
+    else:
+        loaded = load_registry(records_dir, repo_root=root)
     registry = loaded.registry
     if history is None:
         history = read_history(root, [registry.records_dir], signatures=_wants_signatures(registry))
-    findings: list[Finding] = list(loaded.findings)
+    findings: list[Finding] = [*loaded.findings, *config_findings]
     judged_on = as_of or date.today()
 
     base: BaseSide | None = None
@@ -344,8 +353,9 @@ def _wants_signatures(registry: Registry) -> bool:
     return bool(registry.policy and registry.policy.rules.require_signed_commits)
 
 
-def _merge_base(git: GitRunner, base_ref: str) -> tuple[str, str]:
-    """``(tip, merge base)``: the commit ``base_ref`` names and its merge base with HEAD."""
+def _merge_base(git: GitRunner, base_ref: str, *, merge: bool = True) -> tuple[str, str]:
+    """``(tip, merge base)``: the commit ``base_ref`` names and its merge base with HEAD
+    (the tip twice when ``merge`` is false)."""
     if base_ref.startswith("-"):
         # A ref is never an option: refuse before git reads it as one.
         raise HistoryError(f"`{base_ref}` is not a ref; name a branch, tag or commit.")
@@ -361,6 +371,8 @@ def _merge_base(git: GitRunner, base_ref: str) -> tuple[str, str]:
             f"and a fetch of the target branch)."
         )
     (sha,) = resolved.stdout.decode().split()
+    if not merge:
+        return sha, sha
     base = git.run(["merge-base", sha, "HEAD"])
     if base.status != 0 or not base.stdout.strip():
         raise HistoryError(
@@ -417,6 +429,54 @@ def _base_unavailable(base_ref: str, reason: str) -> Finding:
         f"Cannot compare with the base ref `{base_ref}`: {reason} Without the base, a change "
         f"to policy.yaml or people.yaml cannot be judged with the trusted rules.",
     )
+
+
+def _symlinked_records_dir(given: Path, root: Path) -> tuple[str, Finding] | None:
+    """A refusal when the records folder (or a folder on the way to it from the
+    repository root) is a symbolic link, or lies outside the repository.
+
+    A link would let a change point the gate at records (and a policy) of its own
+    choosing, outside what the repository's history vouches for.
+    """
+    try:
+        relative = given.relative_to(root)
+    except ValueError:
+        try:
+            relative = given.resolve().relative_to(root)
+        except ValueError:
+            shown = given.as_posix()
+            return shown, error(
+                Code.INVALID_RECORD,
+                shown,
+                f"the records folder `{shown}` is outside the repository {root}; records "
+                "must be files of the repository whose history the gate reads. Set "
+                "`records_dir` to a folder inside it.",
+                shown,
+            )
+    current = root
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            shown = relative.as_posix()
+            return shown, error(
+                Code.INVALID_RECORD,
+                shown,
+                f"`{current.relative_to(root).as_posix()}` is a symbolic link; the records "
+                "folder must be a real folder of the repository (a link lets a change "
+                "point the gate at records of its own choosing). Replace the link with "
+                "the folder itself.",
+                shown,
+            )
+    return None
+
+
+def resolve_base_tip(repo_root: Path, base_ref: str) -> str:
+    """The commit ``base_ref`` names, refusing an ambiguous name (see ``_refuse_ambiguous``).
+
+    Raises:
+        HistoryError: the ref is ambiguous, an option, or names no commit.
+    """
+    return _merge_base(GitRunner(repo_root), base_ref, merge=False)[0]
 
 
 def _find_repo_root(start: Path) -> Path:

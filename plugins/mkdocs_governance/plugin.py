@@ -9,6 +9,8 @@ are broken.
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,7 +60,9 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         if not self.config.enabled:
             return None
         base = Path(config.config_file_path or ".").resolve().parent
-        records_dir = (base / self.config.records_dir).resolve()
+        self._trust_base_config(config)
+        # Not resolved: a symlinked records folder must stay visible to be refused.
+        records_dir = Path(os.path.abspath(base / self.config.records_dir))
         if not records_dir.is_dir():
             raise ConfigurationError(
                 f"governance: records_dir: the folder {records_dir} does not exist. Create it "
@@ -74,6 +78,43 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             if target not in [str(item) for item in extra]:
                 extra.append(target)
         return config
+
+    def _trust_base_config(self, config: MkDocsConfig) -> None:
+        """Pull-request mode: take the verdict-shaping options from the base's mkdocs.yml.
+
+        ``as_of``, ``records_dir`` and ``gate`` as the base branch sets them judge the
+        change; an edit of them in the change is a ``policy-changed`` error
+        (``trusted_config``).
+        """
+        self.config_findings: tuple[Finding, ...] = ()
+        if not self.config.base_ref or not config.config_file_path:
+            return
+        from .cli import UsageError, _plugin_options_from_bytes, read_plugin_options
+        from .core import resolve_base_tip
+        from .history.gitcmd import HistoryError
+        from .trusted_config import read_trusted_options
+
+        config_file = Path(config.config_file_path)
+        try:
+            head_options = read_plugin_options(config_file)
+            trusted = read_trusted_options(
+                config_file,
+                head_options,
+                self.config.base_ref,
+                _plugin_options_from_bytes,
+                resolve_base_tip,
+            )
+        except (HistoryError, ValueError, UsageError) as problem:
+            log.warning("governance: the base's mkdocs.yml could not be read: %s", problem)
+            return
+        options = trusted.options
+        self.config["records_dir"] = str(options["records_dir"])
+        as_of = options["as_of"]
+        if isinstance(as_of, str):
+            as_of = date.fromisoformat(as_of.strip())
+        self.config["as_of"] = as_of
+        self.config["gate"] = "off" if options["gate"] is False else str(options["gate"])
+        self.config_findings = tuple(trusted.findings())
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         """Run the pipeline and add every generated page, plot and export to the site."""
@@ -208,6 +249,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             as_of=self.config.as_of,
             history=history,
             base_ref=self.config.base_ref,
+            config_findings=getattr(self, "config_findings", ()),
         )
 
     def _site_options(self, config: MkDocsConfig) -> SiteOptions:
