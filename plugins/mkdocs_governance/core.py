@@ -36,6 +36,7 @@ from .history.provenance import (
     derive_version_revisions,
     read_model_revisions,
 )
+from .history.requirements import RequirementChange, derive_requirement_changes
 from .policy import evaluate
 from .policy.changes import ChangeSet, compare
 from .policy.model import GateReport
@@ -163,6 +164,7 @@ def run_governance(
         rules_from=base.rules if base else None,
         content=content,
         former_signoffs=_former_signoffs(registry, content),
+        requirement_changes=_requirement_changes(registry, history, revisions),
     )
     version_revisions = _version_revisions(registry, history, revisions)
     if base is None:
@@ -178,6 +180,7 @@ def run_governance(
         provenance=_provenance(base.registry, base.history, revisions),
         content=base_content,
         former_signoffs=_former_signoffs(base.registry, base_content),
+        requirement_changes=_requirement_changes(base.registry, base.history, revisions),
     )
     changes = compare(
         base.registry,
@@ -337,6 +340,16 @@ def _provenance(
         return None
     model_ids = {model.location.file: model.id for model in registry.models.values()}
     return derive_provenance(history, revisions, model_ids)
+
+
+def _requirement_changes(
+    registry: Registry, history: History, revisions: ModelRevisions | None
+) -> dict[str, tuple[RequirementChange, ...]]:
+    """Per model, the commits that lowered its risk tier or changed its owner."""
+    if revisions is None or not history.available:
+        return {}
+    model_ids = {model.location.file: model.id for model in registry.models.values()}
+    return derive_requirement_changes(history, revisions, model_ids)
 
 
 def _version_revisions(

@@ -13,6 +13,7 @@ from datetime import date
 from ..findings import Finding, sort_findings
 from ..history.content import RecordContent
 from ..history.model import History, VersionProvenance
+from ..history.requirements import RequirementChange
 from ..records.digest import version_digest
 from ..records.model import ModelVersion, Registry, SignOff
 from .context import Context
@@ -43,6 +44,7 @@ def build_context(
     rules_from: Registry | None = None,
     content: RecordContent | None = None,
     former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
+    requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
 ) -> Context:
     """The facts the rules share, judged with the base's policy and people when given.
 
@@ -69,6 +71,7 @@ def build_context(
         pipelines=judging.pipelines,
         content=content,
         former_signoffs=tuple(former_signoffs),
+        requirement_changes=requirement_changes or {},
     )
 
 
@@ -83,6 +86,7 @@ def evaluate(
     rules_from: Registry | None = None,
     content: RecordContent | None = None,
     former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
+    requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
 ) -> GateReport:
     """Judge every model version against the policy; report every finding at once.
 
@@ -107,6 +111,8 @@ def evaluate(
             content ([`read_record_content`][mkdocs_governance.history.content.read_record_content]).
         former_signoffs: sign-offs that files held before, with the commits that
             replaced or deleted them (``withdrawn-signoff``).
+        requirement_changes: per model id, the commits that lowered its risk tier or
+            changed its owner; approvals written before them are stale.
 
     Returns:
         A [`GateReport`][mkdocs_governance.policy.model.GateReport]: every finding,
@@ -121,6 +127,7 @@ def evaluate(
         rules_from=rules_from,
         content=content,
         former_signoffs=former_signoffs,
+        requirement_changes=requirement_changes,
     )
     findings: list[Finding] = list(record_findings)
     for rule in RULES.values():

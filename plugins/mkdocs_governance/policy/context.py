@@ -18,6 +18,7 @@ from typing import Any
 from ..history.content import RecordContent
 from ..history.identity import match_person
 from ..history.model import Commit, History, VersionProvenance, WorktreeState
+from ..history.requirements import RequirementChange
 from ..records.model import (
     POLICY_MODEL,
     Model,
@@ -69,6 +70,8 @@ class Context:
             back on the commits that touched the path).
         former_signoffs: sign-offs a file held before (replaced or deleted), each with
             the commits that removed it, for ``withdrawn-signoff``.
+        requirement_changes: per model id, the commits that lowered its ``risk_tier``
+            or changed its ``owner`` (``history.requirements``).
     """
 
     registry: Registry
@@ -83,6 +86,7 @@ class Context:
     pipelines: Mapping[str, Pipeline] = field(default_factory=dict)
     content: RecordContent | None = None
     former_signoffs: tuple[tuple[SignOff, tuple[str, ...]], ...] = ()
+    requirement_changes: Mapping[str, tuple[RequirementChange, ...]] = field(default_factory=dict)
     # Results several rules share (slot fills, check outcomes), computed once.
     memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
 
@@ -184,6 +188,10 @@ class Context:
         if position is None:
             return 0
         return len(self.history.order) - position
+
+    def position(self, sha: str) -> int | None:
+        """Where ``sha`` sits in the history, newest first (0 is the newest), if there."""
+        return self._positions.get(sha)
 
     @cached_property
     def _positions(self) -> dict[str, int]:

@@ -326,6 +326,21 @@ def stale_problem(ctx: Context, signoff: SignOff) -> str | None:
             f"This sign-off approved {signoff.subject}, but {signoff.key} is now {digest}: "
             "its artifact, metrics, experiment or data changed since. " + fix
         )
+    lowered = trust.bar_lowered_after(ctx, signoff)
+    if lowered is not None:
+        commit = ctx.history.commit(lowered.sha)
+        which = f" in {_commit_text(commit)}" if commit else ""
+        what = "lowered" if lowered.field == "risk_tier" else "changed"
+        decides = (
+            "decides what the version needs"
+            if lowered.field == "risk_tier"
+            else "decides who may approve it"
+        )
+        return (
+            f"The model's {lowered.field} was {what} from {lowered.before} to {lowered.after}"
+            f"{which}, after this sign-off was given; the {lowered.field} {decides}, so "
+            "an approval given before the change did not review it. " + fix
+        )
     return None
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ..history.identity import normalise_email
 from ..history.model import Commit
+from ..history.requirements import RequirementChange
 from ..records.model import Person, Pipeline, SignOff
 from .context import Context
 
@@ -203,3 +204,30 @@ def _decided_again(ctx: Context, former: SignOff, who: Person) -> bool:
         if writers and all(authored_by(w, who) for w in writers):
             return True
     return False
+
+
+def bar_lowered_after(ctx: Context, signoff: SignOff) -> RequirementChange | None:
+    """The newest change that lowered the model's bar after ``signoff`` was written.
+
+    ``risk_tier`` (lowered) and ``owner`` (changed) decide what a version needs and
+    who may approve it, but are not in the version digest; an approval given before
+    such a change did not review it. Commits are ordered as the history lists them
+    (children before parents). None when the approval came after every such change.
+    """
+    changes = ctx.requirement_changes.get(signoff.model)
+    if not changes:
+        return None
+    writers = content_writers(ctx, signoff.location.file)
+    shas = [w.sha for w in writers] if writers else []
+    if not shas:
+        last = ctx.last_commit(signoff.location.file)
+        shas = [last.sha] if last else []
+    positions = [p for p in (ctx.position(sha) for sha in shas) if p is not None]
+    if not positions:
+        return None
+    written = min(positions)
+    for change in changes:
+        position = ctx.position(change.sha)
+        if position is not None and position < written:
+            return change
+    return None
