@@ -365,6 +365,15 @@ def _signoff_arguments(parser: argparse.ArgumentParser) -> None:
         help="a condition of the approval (repeatable)",
     )
     parser.add_argument("--date", metavar="DATE", help="the sign-off date (default: today)")
+    parser.add_argument(
+        "--sign",
+        action="store_true",
+        help="sign the record with your key (git config user.signingkey), so that it "
+        "survives squash and rebase merges",
+    )
+    from .signing_cli import add_key_arguments
+
+    add_key_arguments(parser)
     _add_config_arguments(parser)
 
 
@@ -514,6 +523,14 @@ def run_signoff(args: argparse.Namespace, out: TextIO) -> int:
     )
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
+    if getattr(args, "sign", False):
+        from .signing_cli import SignError, sign_record_file
+
+        try:
+            sign_record_file(target, key=args.key, key_format=args.key_format)
+        except SignError as problem:
+            target.unlink()
+            raise UsageError(str(problem)) from None
     shown = _relative(target)
     out.write(
         f"Wrote {shown}.\nCommit it as yourself so the gate can verify it:\n"
@@ -667,6 +684,20 @@ def run_diff(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _register_sign() -> None:
+    from .signing_cli import run_sign, sign_arguments
+
+    COMMANDS["sign"] = Command(
+        "sign sign-off and verification records with your key (record signatures)",
+        sign_arguments,
+        run_sign,
+        "Write a signature over each record's content (its subject digest included) into "
+        "the record, with the key Git signs commits with. The gate verifies it against the "
+        "signing_keys of the trusted people.yaml, whoever commits the file.",
+    )
+
+
+_register_sign()
 COMMANDS["diff"] = Command(
     "show what this change does to governance compared with a base ref",
     _diff_arguments,

@@ -36,13 +36,14 @@ from .history.provenance import (
     derive_version_revisions,
     read_model_revisions,
 )
+from .history.record_signatures import RecordSignature, verify_record_signature
 from .history.requirements import RequirementChange, derive_requirement_changes
 from .policy import evaluate
 from .policy.changes import ChangeSet, compare
 from .policy.model import GateReport
 from .records import LoadResult, load_registry, load_registry_from_blobs
 from .records.loader import parse_signoff_blob
-from .records.model import Registry, SignOff, empty_registry
+from .records.model import Registry, SignOff, Verification, empty_registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,7 @@ def run_governance(
         content=content,
         former_signoffs=_former_signoffs(registry, content),
         requirement_changes=_requirement_changes(registry, history, revisions),
+        record_signatures=_record_signatures(registry),
     )
     version_revisions = _version_revisions(registry, history, revisions)
     if base is None:
@@ -181,6 +183,7 @@ def run_governance(
         content=base_content,
         former_signoffs=_former_signoffs(base.registry, base_content),
         requirement_changes=_requirement_changes(base.registry, base.history, revisions),
+        record_signatures=_record_signatures(base.registry),
     )
     changes = compare(
         base.registry,
@@ -340,6 +343,18 @@ def _provenance(
         return None
     model_ids = {model.location.file: model.id for model in registry.models.values()}
     return derive_provenance(history, revisions, model_ids)
+
+
+def _record_signatures(registry: Registry) -> dict[str, RecordSignature]:
+    """Check the ``signature:`` of every signed sign-off and verification."""
+    checked = {}
+    records: list[SignOff | Verification] = [*registry.signoffs, *registry.verifications]
+    for record in records:
+        if record.signature:
+            checked[record.location.file] = verify_record_signature(
+                record.payload, record.signature
+            )
+    return checked
 
 
 def _requirement_changes(

@@ -13,6 +13,7 @@ from datetime import date
 from ..findings import Finding, sort_findings
 from ..history.content import RecordContent
 from ..history.model import History, VersionProvenance
+from ..history.record_signatures import RecordSignature
 from ..history.requirements import RequirementChange
 from ..records.digest import version_digest
 from ..records.model import ModelVersion, Registry, SignOff
@@ -45,6 +46,7 @@ def build_context(
     content: RecordContent | None = None,
     former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
+    record_signatures: Mapping[str, RecordSignature] | None = None,
 ) -> Context:
     """The facts the rules share, judged with the base's policy and people when given.
 
@@ -72,6 +74,7 @@ def build_context(
         content=content,
         former_signoffs=tuple(former_signoffs),
         requirement_changes=requirement_changes or {},
+        record_signatures=record_signatures or {},
     )
 
 
@@ -87,6 +90,7 @@ def evaluate(
     content: RecordContent | None = None,
     former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
+    record_signatures: Mapping[str, RecordSignature] | None = None,
 ) -> GateReport:
     """Judge every model version against the policy; report every finding at once.
 
@@ -113,6 +117,7 @@ def evaluate(
             replaced or deleted them (``withdrawn-signoff``).
         requirement_changes: per model id, the commits that lowered its risk tier or
             changed its owner; approvals written before them are stale.
+        record_signatures: per record file, the check of its ``signature:``.
 
     Returns:
         A [`GateReport`][mkdocs_governance.policy.model.GateReport]: every finding,
@@ -128,6 +133,7 @@ def evaluate(
         content=content,
         former_signoffs=former_signoffs,
         requirement_changes=requirement_changes,
+        record_signatures=record_signatures,
     )
     findings: list[Finding] = list(record_findings)
     for rule in RULES.values():

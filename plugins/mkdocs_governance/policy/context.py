@@ -18,6 +18,7 @@ from typing import Any
 from ..history.content import RecordContent
 from ..history.identity import match_person
 from ..history.model import Commit, History, VersionProvenance, WorktreeState
+from ..history.record_signatures import RecordSignature
 from ..history.requirements import RequirementChange
 from ..records.model import (
     POLICY_MODEL,
@@ -72,6 +73,8 @@ class Context:
             the commits that removed it, for ``withdrawn-signoff``.
         requirement_changes: per model id, the commits that lowered its ``risk_tier``
             or changed its ``owner`` (``history.requirements``).
+        record_signatures: per record file, the check of its ``signature:``
+            (``history.record_signatures``); files without one are absent.
     """
 
     registry: Registry
@@ -87,6 +90,7 @@ class Context:
     content: RecordContent | None = None
     former_signoffs: tuple[tuple[SignOff, tuple[str, ...]], ...] = ()
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] = field(default_factory=dict)
+    record_signatures: Mapping[str, RecordSignature] = field(default_factory=dict)
     # Results several rules share (slot fills, check outcomes), computed once.
     memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
 

@@ -209,6 +209,11 @@ def provenance_problem(ctx: Context, signoff: SignOff) -> str | None:
     person = ctx.person(signoff.approver)
     if person is None or rules is None:
         return None
+    signed, signature_problem = trust.record_signature_problem(ctx, path, person)
+    if signature_problem:
+        return signature_problem
+    if signed:
+        return None  # a good record signature by the approver, whoever committed it
     writers = trust.content_writers(ctx, path)
     if writers is not None:
         return _writers_problem(ctx, signoff, person, writers)
@@ -676,6 +681,11 @@ def _waiver_provenance_problem(ctx: Context, record: Verification, person: Perso
             f"The waiver is {what}: only a committed record shows who granted it. "
             f"Have {who} commit it."
         )
+    signed, signature_problem = trust.record_signature_problem(ctx, path, person)
+    if signature_problem:
+        return signature_problem
+    if signed:
+        return None
     content_problem = trust.authorship_problem(
         ctx,
         path,
@@ -843,6 +853,11 @@ def _performer_problem(ctx: Context, record: Verification) -> str | None:
             f"`performed_by` is `{record.performed_by}`, which the trusted people.yaml does "
             f"not declare, so no commit can be shown to come from it. {fix}"
         )
+    signed, signature_problem = trust.record_signature_problem(ctx, path, who)
+    if signature_problem:
+        return signature_problem
+    if signed:
+        return None
     writers = trust.content_writers(ctx, path)
     if writers is None:
         last = ctx.last_commit(path)

@@ -200,6 +200,9 @@ def _decided_again(ctx: Context, former: SignOff, who: Person) -> bool:
             continue
         if current.date < former.date:
             continue
+        signed, problem = record_signature_problem(ctx, current.location.file, who)
+        if signed and not problem:
+            return True
         writers = content_writers(ctx, current.location.file)
         if writers and all(authored_by(w, who) for w in writers):
             return True
@@ -231,3 +234,57 @@ def bar_lowered_after(ctx: Context, signoff: SignOff) -> RequirementChange | Non
         if position is not None and position < written:
             return change
     return None
+
+
+def _fingerprint_matches(declared: str, observed: str) -> bool:
+    """A declared key names the observed fingerprint: SSH ``SHA256:`` exactly, GPG hex
+    ids by suffix (a long id or a full fingerprint), case-insensitively."""
+    wanted = declared.strip().replace(" ", "")
+    seen = observed.strip().replace(" ", "")
+    if not wanted or not seen:
+        return False
+    if wanted.upper().startswith("SHA256:"):
+        return seen.upper().startswith("SHA256:") and seen[7:] == wanted[7:]
+    wanted_hex, seen_hex = wanted.upper().removeprefix("0X"), seen.upper()
+    return len(wanted_hex) >= 8 and seen_hex.endswith(wanted_hex)
+
+
+def record_signature_problem(ctx: Context, path: str, who: Identity) -> tuple[bool, str | None]:
+    """What the record signature of ``path`` says about ``who``.
+
+    Returns ``(signed, problem)``: ``signed`` is True when a good signature by one of
+    ``who``'s ``signing_keys`` (in the trusted people.yaml) covers the record, which
+    then stands in for commit authorship; ``problem`` says why a signature present
+    does not count (bad, unknown key, tool missing), or why one is missing when the
+    policy requires it. ``(False, None)``: no signature, none required.
+    """
+    mode = ctx.policy.rules.record_signatures if ctx.policy else "accepted"
+    if mode == "ignored":
+        return False, None
+    checked = ctx.record_signatures.get(path)
+    sign_fix = f"Have {identity_text(who)} sign it again: `mkdocs-governance sign {path}`."
+    if checked is None:
+        if mode == "required":
+            return False, (
+                "The policy requires a record signature by the person or pipeline a record "
+                f"names (record_signatures: required), and this record has none. {sign_fix}"
+            )
+        return False, None
+    if not checked.is_good:
+        reasons = {
+            "bad": f"its {checked.method or 'record'} signature does not match the record "
+            "(the content was changed after signing, or it was signed for another purpose)",
+            "no-tool": f"its {checked.method} signature cannot be checked: {checked.detail}; "
+            "install it where the gate runs",
+            "unknown-key": f"its GPG signature cannot be checked: {checked.detail}; import "
+            "the signer's public key where the gate runs",
+            "malformed": checked.detail,
+        }
+        return False, f"This record is signed, but {reasons[checked.status.value]}. {sign_fix}"
+    if any(_fingerprint_matches(key, checked.fingerprint) for key in who.signing_keys):
+        return True, None
+    return False, (
+        f"This record is signed with {checked.fingerprint or 'an unknown key'}, which is not "
+        f"among the signing_keys of {identity_text(who)} in the trusted people.yaml; only "
+        "their own key binds a record to them. " + sign_fix
+    )

@@ -85,6 +85,7 @@ from .schema import (
     did_you_mean,
     json_ready,
 )
+from .signed import record_payload
 from .yamlsafe import (
     MAX_FILE_BYTES,
     YamlError,
@@ -887,6 +888,8 @@ def _load_signoff(state: _State, path: str, data: bytes) -> None:
             subject=values.get("subject"),
             location=Location(path, 1, lines),
             extra=values.get("extra", {}),
+            signature=values.get("signature"),
+            payload=record_payload("signoff", values),
         )
     )
 
@@ -943,6 +946,8 @@ def _load_verification(state: _State, path: str, data: bytes) -> None:
             waiver=waiver,
             location=Location(path, 1, lines),
             extra=values.get("extra", {}),
+            signature=values.get("signature"),
+            payload=record_payload("verification", values),
         )
     )
 

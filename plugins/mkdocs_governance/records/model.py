@@ -145,6 +145,9 @@ class Rules:
     waiver_roles: tuple[str, ...] = ()
     # Sign-offs a pull request must carry to change people.yaml or policy.yaml.
     policy_change_signoffs: tuple[SignoffRequirement, ...] = ()
+    # Record signatures (``signature:`` in a sign-off or verification): "accepted" in
+    # place of commit authorship, "required" of every such record, or "ignored".
+    record_signatures: str = "accepted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +333,10 @@ class SignOff:
     subject: str | None
     location: Location
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # A record signature (armored SSH or GPG) over ``payload``: the record's canonical
+    # content without the signature (``records.signed``).
+    signature: str | None = None
+    payload: bytes = b""
 
     @property
     def key(self) -> str:
@@ -355,6 +362,8 @@ class Verification:
     waiver: Waiver | None
     location: Location
     extra: Mapping[str, Any] = field(default_factory=dict)
+    signature: str | None = None
+    payload: bytes = b""
 
     @property
     def key(self) -> str:

@@ -646,6 +646,12 @@ RULES = RecordSchema(
         Field("review_interval_days", Integer(minimum=1), nullable=True),
         Field("waiver_roles", IDS),
         Field("policy_change_signoffs", ListOf(SIGNOFF_REQUIREMENT)),
+        Field(
+            "record_signatures",
+            Choice(("accepted", "required", "ignored")),
+            description="Record signatures (`--sign`): accepted in place of commit "
+            "authorship (default), required of every sign-off and verification, or ignored.",
+        ),
     ),
     allow_extra=False,
 )
@@ -840,6 +846,11 @@ SIGNOFF = RecordSchema(
         Field("comment", Text()),
         Field("conditions", NAMES),
         Field("subject", SUBJECT, description="Digest of the version reviewed."),
+        Field(
+            "signature",
+            Text(),
+            description="Record signature (`mkdocs-governance sign`): armored SSH or GPG.",
+        ),
     ),
 )
 
@@ -862,6 +873,11 @@ VERIFICATION = RecordSchema(
         Field("metrics", METRICS),
         Field("summary", Text()),
         Field("subject", SUBJECT, description="Digest of the version verified."),
+        Field(
+            "signature",
+            Text(),
+            description="Record signature (`mkdocs-governance sign`): armored SSH or GPG.",
+        ),
         Field("waiver", WAIVER, description="Required when status is waived."),
     ),
 )
