@@ -240,14 +240,14 @@ def test_gpg_signed_record_passes_a_squash_and_an_unknown_key_is_named(
 def test_signoff_sign_writes_a_signed_record_through_the_cli(
     tmp_path: Path, keys: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    scenario, key_path = _repository(tmp_path / "r", keys, method="squash")
+    scenario, _key_path = _repository(tmp_path / "r", keys, method="squash")
     scenario.repo.git("config", "user.email", "mira@bank.example")
     monkeypatch.chdir(scenario.path)
     code = main(
         ["signoff", "credit-risk@2.1", "--stage", "production", "--role", "model-risk",
          "--decision", "approved", "--date", "2026-01-22", "--sign"]
     )  # fmt: skip
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == 0, err
     (written,) = list((scenario.path / RECORDS / "signoffs").rglob("*mira*.yaml"))
     assert "-----BEGIN SSH SIGNATURE-----" in written.read_text()
