@@ -456,3 +456,24 @@ def test_changing_the_owner_makes_earlier_approvals_stale(staging_repo: Scenario
     assert "stale-signoff" in errors
     messages = [f.message for f in scenario.run().report.findings if f.code == "stale-signoff"]
     assert any("owner was changed from alice to duo" in m for m in messages)
+
+
+# -- the approver who lost the role ------------------------------------------------------
+
+
+def test_approval_by_someone_who_lost_the_role_stops_blocking_once_others_fill_the_slot(
+    staging_repo: Scenario, tmp_path: Path
+):
+    scenario = staging_repo.copy(tmp_path / "repo")
+    mira = scenario.signoff("mira", "model-risk", day="2026-01-21")
+    assert _errors(scenario) == []
+    # Mira moves to another team: model-risk is revoked.
+    revoked = people_yaml(roles={"mira": ["data-scientist"]})
+    scenario.commit_as("alice", "Mira moves", {f"{RECORDS}/people.yaml": revoked}, "2026-01-22")
+    assert _errors(scenario) == ["missing-signoff", "role-not-held"]
+    scenario.signoff("rafa", "model-risk", day="2026-01-23")
+    run = scenario.run()
+    assert run.report.passed
+    (held,) = [f for f in run.report.findings if f.code == Code.ROLE_NOT_HELD]
+    assert held.file == mira and not held.is_error
+    assert "counts for nothing" in held.message

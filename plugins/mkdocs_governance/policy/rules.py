@@ -955,8 +955,45 @@ def rule_role_not_held(ctx: Context) -> Iterable[Finding]:
     Judged against people.yaml of the judging side (the base's when a base ref is
     given, so a pull request cannot grant itself a role). Applies to approvals and
     rejections; such a sign-off fills no slot and blocks nothing.
+
+    An approver who has since lost the role (their approval was valid when given)
+    must not keep a version red forever: once other approvals fill every slot of
+    that role for the stage, the finding is a warning (the record is history, it
+    counts for nothing); while a slot is still empty it is an error, next to the
+    ``missing-signoff`` that says what is needed.
     """
-    return _per_signoff(ctx, Code.ROLE_NOT_HELD, role_problem, "role")
+    for finding in _per_signoff(ctx, Code.ROLE_NOT_HELD, role_problem, "role"):
+        yield _role_finding_severity(ctx, finding)
+
+
+def _role_finding_severity(ctx: Context, finding: Finding) -> Finding:
+    signoff = next(
+        (
+            s
+            for s, _ in _judged_signoffs(ctx)
+            if s.location.file == finding.file and s.key == finding.subject
+        ),
+        None,
+    )
+    version = ctx.registry.version(signoff.key) if signoff else None
+    if signoff is None or version is None or not finding.is_error:
+        return finding
+    fills = stage_fills(ctx, version, signoff.stage)
+    if any(fill.requirement.role == signoff.role and fill.missing for fill in fills):
+        return finding
+    if not any(fill.requirement.role == signoff.role for fill in fills):
+        return finding
+    return Finding(
+        finding.code,
+        Severity.WARNING,
+        finding.subject,
+        finding.message
+        + f" It counts for nothing: the '{signoff.role}' approvals of {signoff.stage} are "
+        "complete without it, so it blocks nothing (an approval given while the role was "
+        "held stays in the history).",
+        finding.file,
+        finding.line,
+    )
 
 
 def rule_unverified_signoff(ctx: Context) -> Iterable[Finding]:
