@@ -322,14 +322,20 @@ def _mkdocs_build(repo: GitRepo, site: Path, **env: str) -> subprocess.Completed
 def test_preview_build_with_base_ref_from_the_environment_has_a_changes_page(
     repo: GitRepo, tmp_path: Path
 ) -> None:
+    # The site configuration is on main: in a preview, main's mkdocs.yml decides the
+    # verdict-shaping options (a pull request that edits them is a policy change).
+    repo.git("checkout", "-q", "main")
+    repo.commit(
+        "Site", files={"mkdocs.yml": PREVIEW_MKDOCS_YML, "docs/index.md": "# Home\n"}, author=ADA
+    )
+    repo.git("checkout", "-q", "pr")
+    repo.git("merge", "-q", "--no-edit", "main")
     repo.commit(
         "Promote credit 1.0 to production",
         files={MODEL: model_yaml(stage="production")},
         author=ADA,
         date="2026-02-10T09:00:00+00:00",
     )
-    repo.write("mkdocs.yml", PREVIEW_MKDOCS_YML)
-    repo.write("docs/index.md", "# Home\n")
 
     preview = _mkdocs_build(
         repo, tmp_path / "preview", GOVERNANCE_BASE_REF="main", GOVERNANCE_GATE="warn"

@@ -44,6 +44,7 @@ from .policy.model import GateReport
 from .records import LoadResult, load_registry, load_registry_from_blobs
 from .records.loader import parse_signoff_blob
 from .records.model import Registry, SignOff, Verification, empty_registry
+from .records.signed import record_payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,7 +353,7 @@ def _record_signatures(registry: Registry) -> dict[str, RecordSignature]:
     for record in records:
         if record.signature:
             checked[record.location.file] = verify_record_signature(
-                record.payload, record.signature
+                record_payload(record), record.signature
             )
     return checked
 

@@ -17,6 +17,7 @@ from typing import TextIO
 from .history.record_signatures import SigningError, sign_payload
 from .records import load_registry_from_blobs
 from .records.model import SignOff, Verification
+from .records.signed import record_payload
 
 FOLDERS = ("signoffs", "verifications")
 
@@ -104,7 +105,7 @@ def sign_record_file(path: Path, *, key: str | None = None, key_format: str | No
         )
     try:
         signature = sign_payload(
-            records[0].payload, method="ssh" if method == "ssh" else "gpg", key=chosen
+            record_payload(records[0]), method="ssh" if method == "ssh" else "gpg", key=chosen
         )
     except SigningError as problem:
         raise SignError(str(problem)) from None

@@ -85,7 +85,6 @@ from .schema import (
     did_you_mean,
     json_ready,
 )
-from .signed import record_payload
 from .yamlsafe import (
     MAX_FILE_BYTES,
     YamlError,
@@ -889,7 +888,6 @@ def _load_signoff(state: _State, path: str, data: bytes) -> None:
             location=Location(path, 1, lines),
             extra=values.get("extra", {}),
             signature=values.get("signature"),
-            payload=record_payload("signoff", values),
         )
     )
 
@@ -947,7 +945,6 @@ def _load_verification(state: _State, path: str, data: bytes) -> None:
             location=Location(path, 1, lines),
             extra=values.get("extra", {}),
             signature=values.get("signature"),
-            payload=record_payload("verification", values),
         )
     )
 

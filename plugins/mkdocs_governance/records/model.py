@@ -333,10 +333,9 @@ class SignOff:
     subject: str | None
     location: Location
     extra: Mapping[str, Any] = field(default_factory=dict)
-    # A record signature (armored SSH or GPG) over ``payload``: the record's canonical
-    # content without the signature (``records.signed``).
+    # A record signature (armored SSH or GPG) over the record's canonical content
+    # without the signature (``records.signed.record_payload``).
     signature: str | None = None
-    payload: bytes = b""
 
     @property
     def key(self) -> str:
@@ -363,7 +362,6 @@ class Verification:
     location: Location
     extra: Mapping[str, Any] = field(default_factory=dict)
     signature: str | None = None
-    payload: bytes = b""
 
     @property
     def key(self) -> str:
