@@ -8,8 +8,7 @@ test) can use the same pages.
 
 Every page comes from a Jinja2 template under ``site/templates/``. In those
 templates every ``{{ value }}`` is escaped as plain Markdown text unless it is
-``Markup`` built here (links, sanitised record Markdown, Mermaid
-code), so a forgotten filter fails safe.
+``Markup`` built here (links, sanitised record Markdown, images), so a forgotten filter fails safe.
 """
 
 from __future__ import annotations
@@ -43,8 +42,9 @@ from ..records.model import (
     SignOff,
     Verification,
 )
-from . import safety
+from . import lineage, safety
 from .plots import PlotCache, PlotSpec, Series
+from .standing import LEVEL_KINDS, Level, Standing, model_level, standing
 from .version_diff import FieldChange, diff_entries, reviewed_revision
 
 if TYPE_CHECKING:
@@ -611,6 +611,8 @@ def _emit(
             else ""
         ),
         state_badge=_state_badge,
+        standing_badge=standing_badge,
+        model_badge=model_badge,
         md=lambda text: Markup(safety.render_markdown(text or "")),
         fmt=_format_value,
         **values,
@@ -669,25 +671,27 @@ class _VersionStatus:
 
     version: ModelVersion
     assessment: VersionAssessment | None
-    blocked: bool
-    codes: tuple[str, ...]
+    standing: Standing
     pending: str | None
     approvers: tuple[SignOff, ...]
 
     @property
+    def blocked(self) -> bool:
+        return self.standing.blocked
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.standing.errors
+
+    @property
     def word(self) -> str:
-        if self.blocked:
-            return "blocked"
-        if self.assessment is None:
-            return "not assessed"
-        return "approved"
+        return self.standing.word
 
 
 def _status(context: _Context, version: ModelVersion) -> _VersionStatus:
     assessment = context.report.versions.get(version.key)
     findings = list(assessment.findings) if assessment else []
     findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
-    errors = [f for f in findings if f.is_error]
     approvals = tuple(
         s
         for s in context.registry.signoffs_for(version.key)
@@ -696,10 +700,41 @@ def _status(context: _Context, version: ModelVersion) -> _VersionStatus:
     return _VersionStatus(
         version=version,
         assessment=assessment,
-        blocked=bool(errors),
-        codes=tuple(sorted({f.code for f in errors})),
+        standing=standing(version, assessment, findings, context.registry),
         pending=assessment.pending_stage if assessment else None,
         approvers=approvals,
+    )
+
+
+def standing_badge(status: object) -> Markup:
+    """The badge of a version's standing; its title names the version and the reason."""
+    value = status.standing if isinstance(status, _VersionStatus) else status
+    if not isinstance(value, Standing):
+        return Markup("")
+    css = f"{value.kind} gov-standing gov-level-{int(value.level)}"
+    title = html.escape(f"{value.key}: {value.headline}", quote=True)
+    word = safety.escape_text(value.word)
+    return Markup(f'<span class="gov-badge gov-{css}" title="{title}">{word}</span>')
+
+
+def model_badge(model_id: str, statuses: Sequence[_VersionStatus]) -> Markup:
+    """A model's status in the inventory: its least green version's standing."""
+    level = model_level([s.standing for s in statuses])
+    if level is None:
+        return Markup("no versions")
+    worst = [s for s in statuses if s.standing.level == level]
+    word = {
+        Level.BLOCKED: "blocked",
+        Level.WARNING: "warning",
+        Level.WAIVED: "waived",
+        Level.MET: "ok",
+    }[level]
+    versions = ", ".join(s.version.version for s in worst)
+    title = html.escape(f"model {model_id}: {word} ({versions})", quote=True)
+    kind = LEVEL_KINDS[level]
+    return Markup(
+        f'<span class="gov-badge gov-{kind} gov-standing-model gov-level-{int(level)}" '
+        f'title="{title}">{word}</span>'
     )
 
 
@@ -816,6 +851,7 @@ def _render_model(context: _Context, model: Model) -> None:
     decisions = sorted(
         (d for d in registry.decisions.values() if model.id in d.models), key=lambda d: d.id
     )
+    graph = _lineage(context, model, experiments, decisions)
     plots = []
     metric_names = sorted({name for v in model.versions for name in v.metrics})
     for name in metric_names:
@@ -851,7 +887,8 @@ def _render_model(context: _Context, model: Model) -> None:
         decisions=decisions,
         plots=plots,
         card_fields=card_fields,
-        lineage=Markup(_lineage(context, model, experiments, decisions)),
+        lineage=_lineage_image(context, path, model, graph),
+        lineage_lines=graph.lines(),
         owner_findings=context.findings_by_file.get(model.location.file, []),
         comparison=_page_path(
             context, "experiments", "compare", f"{context.model_slugs[model.id]}.md"
@@ -868,29 +905,30 @@ def _lineage(
     model: Model,
     experiments: Sequence[Experiment],
     decisions: Sequence[Decision],
-) -> str:
-    """A Mermaid ``flowchart LR``: datasets → experiments → versions → decisions."""
-    lines = ["flowchart LR"]
-    declared: set[str] = set()
-
-    def node(kind: str, record_id: str, label: str, shape: str = "[{}]") -> str:
-        node_id = safety.mermaid_id(kind, record_id)
-        if node_id not in declared:
-            declared.add(node_id)
-            lines.append(f"    {node_id}{shape.format(safety.mermaid_label(label))}")
-        return node_id
-
-    edges: list[str] = []
+) -> lineage.Graph:
+    """The lineage graph: datasets → experiments → versions → decisions."""
+    graph = lineage.Graph()
     experiment_ids = {e.id for e in experiments}
-    for experiment in experiments:
-        target = node("e", experiment.id, f"experiment {experiment.id}", "([{}])")
-        for dataset_id in experiment.datasets:
-            edges.append(f"{node('d', dataset_id, f'dataset {dataset_id}', '[({})]')} --> {target}")
+
+    def dataset(dataset_id: str) -> str:
+        return graph.node("dataset", dataset_id, f"dataset {dataset_id}")
+
+    def experiment(experiment_id: str) -> str:
+        return graph.node("experiment", experiment_id, f"experiment {experiment_id}")
+
+    for one in experiments:
+        target = experiment(one.id)
+        for dataset_id in one.datasets:
+            graph.edge(dataset(dataset_id), target)
     for version in model.versions:
-        target = node("v", version.version, f"{model.id} {version.version} ({version.stage})")
+        target = graph.node(
+            "version",
+            version.version,
+            f"{model.id} {version.version} ({version.stage})",
+            f"{version.version} · {version.stage}",
+        )
         if version.experiment:
-            source = node("e", version.experiment, f"experiment {version.experiment}", "([{}])")
-            edges.append(f"{source} --> {target}")
+            graph.edge(experiment(version.experiment), target)
         for dataset_id in version.datasets:
             source_experiment = context.registry.experiments.get(version.experiment or "")
             if (
@@ -899,12 +937,12 @@ def _lineage(
                 and dataset_id in source_experiment.datasets
             ):
                 continue  # already drawn through the experiment
-            edges.append(f"{node('d', dataset_id, f'dataset {dataset_id}', '[({})]')} --> {target}")
+            graph.edge(dataset(dataset_id), target)
     if not model.versions:
         for dataset_id in model.datasets:
-            node("d", dataset_id, f"dataset {dataset_id}", "[({})]")
+            dataset(dataset_id)
     for decision in decisions:
-        target = node("adr", decision.id, f"{decision.id} ({decision.status})", "{{{{{}}}}}")
+        target = graph.node("decision", decision.id, f"{decision.id} ({decision.status})")
         # A decision hangs off the newest version that existed on its date.
         anchor = None
         for version in model.versions:
@@ -912,9 +950,24 @@ def _lineage(
                 anchor = version
         anchor = anchor or (model.versions[0] if model.versions else None)
         if anchor:
-            edges.append(f"{safety.mermaid_id('v', anchor.version)} -.-> {target}")
-    lines.extend(f"    {edge}" for edge in dict.fromkeys(edges))
-    return "\n".join(lines)
+            graph.edge(f"version:{anchor.version}", target, dashed=True)
+    return graph
+
+
+def _lineage_image(context: _Context, path: str, model: Model, graph: lineage.Graph) -> Markup:
+    """Write the lineage SVG as an asset and return its image (drawn at build time)."""
+    target = _page_path(context, "assets", "lineage", f"{graph.digest()}.svg")
+    if not any(p.path == target for p in context.pages):
+        title = f"Lineage of {model.name or model.id}"
+        context.pages.append(GeneratedPage(target, lineage.draw_svg(graph, title)))
+    counts = Counter(node.kind for node in graph.nodes.values())
+    alt = f"Lineage of {model.name or model.id}: " + ", ".join(
+        f"{counts[kind]} {kind}{'s' if counts[kind] != 1 else ''}"
+        for kind in lineage.KINDS
+        if counts[kind]
+    )
+    rel = _Linker(context, path).rel(target)
+    return Markup(f"![{safety.escape_text(alt)}]({rel}){{ .governance-lineage }}")
 
 
 def _render_version(context: _Context, model: Model, version: ModelVersion) -> None:
