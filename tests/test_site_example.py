@@ -33,6 +33,13 @@ theme:
   name: material
   font: false
   features: [navigation.sections]
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle: {{icon: material/brightness-7, name: Switch to dark mode}}
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle: {{icon: material/brightness-4, name: Switch to light mode}}
 markdown_extensions:
   - admonition
   - attr_list

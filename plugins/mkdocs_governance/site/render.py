@@ -105,24 +105,40 @@ def _message_filter(value: object) -> Markup:
     """
     parts = str(value or "").split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
-        return Markup(safety.escape_text(value))
-    out = []
+        return Markup(_short_digests(safety.escape_text(value)))
+    out: list[str] = []
     for index, part in enumerate(parts):
         if index % 2:
-            out.append(f"<code>{html.escape(' '.join(part.split()), quote=True)}</code>")
+            out.append(str(_code_filter(part)))
         else:
-            out.append(safety.escape_text(part))
+            out.append(_short_digests(safety.escape_text(part)))
     return Markup("".join(out))
+
+
+_DIGEST_IN_TEXT = re.compile(r"\b(?:sha256:)?[0-9a-f]{64}\b")
+
+
+def _short_digests(escaped: str) -> str:
+    """Full digests in escaped message text shown short (the whole one on hover and copy)."""
+    return _DIGEST_IN_TEXT.sub(lambda m: str(_code_filter(m.group(0))), escaped)
+
+
+_LONG_DIGEST = re.compile(r"^(sha256:)?[0-9a-f]{40,}$")
 
 
 def _code_filter(value: object) -> Markup:
     """Inline code for a value (a digest, a ref): HTML-escaped inside ``<code>``.
 
     Use it instead of Markdown backticks around ``{{ value }}``: the default
-    Markdown escaping would show its backslashes inside a code span.
+    Markdown escaping would show its backslashes inside a code span. A long hex
+    digest is shown shortened by CSS (``gov-digest``): the whole digest stays in
+    the text, so copying it gives all of it, and in the tooltip.
     """
     text = " ".join(str(value or "").split())
-    return Markup(f"<code>{html.escape(text, quote=True)}</code>")
+    escaped = html.escape(text, quote=True)
+    if _LONG_DIGEST.match(text):
+        return Markup(f'<code class="gov-digest" title="{escaped}">{escaped}</code>')
+    return Markup(f"<code>{escaped}</code>")
 
 
 def _commit_apart(commit: object) -> bool:
@@ -613,10 +629,12 @@ def _emit(
         state_badge=_state_badge,
         standing_badge=standing_badge,
         model_badge=model_badge,
-        md=lambda text: Markup(safety.render_markdown(text or "")),
+        md=lambda text, offset=2: Markup(safety.render_markdown(text or "", heading_offset=offset)),
         fmt=_format_value,
         **values,
     )
+    # The marker lets governance.css style the wiki's pages only (not the user's own).
+    text += '\n<span class="gov-page"></span>\n'
     context.pages.append(GeneratedPage(path, text, source, title, affected, nav_title))
 
 
