@@ -125,3 +125,24 @@ def test_a_stage_without_requirements_is_not_called_approved(example_site: Examp
         page = example_site.html(f"governance/models/{model}/{version}")
         headline = _article(page).split("Model:", 1)[0]
         assert "Approved" not in headline, key
+
+
+def test_badges_show_the_gate_and_each_models_least_green_standing(
+    example_site: ExampleSite,
+) -> None:
+    run = example_site.run
+    gate = (example_site.out / "governance" / "badges" / "gate.svg").read_text(encoding="utf-8")
+    assert gate.startswith("<svg") and "governance" in gate
+    assert ("passing" if run.report.passed else "failing") in gate
+    allowed = _greenest_allowed(example_site)
+    words = {Level.MET: "ok", Level.WAIVED: "waived", Level.WARNING: "warning",
+             Level.BLOCKED: "blocked"}  # fmt: skip
+    for model_id in run.registry.models:
+        svg = (example_site.out / "governance" / "badges" / f"{model_id}.svg").read_text(
+            encoding="utf-8"
+        )
+        worst = min(level for key, level in allowed.items() if key.startswith(model_id + "@"))
+        assert f"<title>{model_id}: {words[worst]}</title>" in svg
+    # credit-default-pd's development version has a warning: its badge is not "ok".
+    credit = (example_site.out / "governance" / "badges" / "credit-default-pd.svg").read_text()
+    assert ": warning</title>" in credit

@@ -42,7 +42,7 @@ from ..records.model import (
     SignOff,
     Verification,
 )
-from . import lineage, safety
+from . import badges, lineage, safety
 from .plots import PlotCache, PlotSpec, Series
 from .standing import LEVEL_KINDS, Level, Standing, model_level, standing
 from .version_diff import FieldChange, diff_entries, reviewed_revision
@@ -278,7 +278,25 @@ def render_site(
     if changes is not None:
         _render_changes(context, changes)
     _render_json(context)
+    _render_badges(context)
     return context.pages
+
+
+def _render_badges(context: _Context) -> None:
+    """SVG badges for READMEs: ``badges/gate.svg`` and one per model."""
+    context.pages.append(
+        GeneratedPage(
+            _page_path(context, "badges", "gate.svg"), badges.gate_badge(context.report.passed)
+        )
+    )
+    for model_id, slug in sorted(context.model_slugs.items()):
+        statuses = [_status(context, v) for v in context.registry.models[model_id].versions]
+        level = model_level([s.standing for s in statuses])
+        context.pages.append(
+            GeneratedPage(
+                _page_path(context, "badges", f"{slug}.svg"), badges.model_badge(model_id, level)
+            )
+        )
 
 
 def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> list[Any]:
