@@ -15,6 +15,7 @@ from ..history.model import History, VersionProvenance
 from ..records.digest import version_digest
 from ..records.model import ModelVersion, Registry
 from .context import Context
+from .eligibility import eligible_approvers
 from .model import (
     GateReport,
     ItemState,
@@ -149,8 +150,10 @@ def _stage_items(ctx: Context, version: ModelVersion, stage: str) -> list[Requir
                 outcome.records,
             )
         )
-    for fill in stage_fills(ctx, version, stage):
+    fills = stage_fills(ctx, version, stage)
+    for fill in fills:
         req = fill.requirement
+        eligible: tuple[str, ...] = ()
         title = f"{req.count} × {req.role}"
         records = tuple(s.location.file for s in fill.approvals)
         names = ", ".join(
@@ -173,14 +176,20 @@ def _stage_items(ctx: Context, version: ModelVersion, stage: str) -> list[Requir
             records += tuple(s.location.file for s, _, _ in fill.invalid)
         else:
             state = ItemState.MISSING
+            eligible = eligible_approvers(ctx, version, fill, fills)
+            who = (
+                f"Eligible: {', '.join(_name(ctx, p) for p in eligible)}; one runs "
+                if eligible
+                else f"Nobody eligible holds '{req.role}' (add one in people.yaml); then run "
+            )
             detail = (
                 f"{len(fill.approvals)} of {req.count} approvals"
                 + (f" (approved by {names})" if names else "")
-                + f". A holder of '{req.role}' runs "
+                + f". {who}"
                 + signoff_command(version.key, stage, req.role)
                 + "."
             )
-        items.append(RequirementItem("signoff", req.role, title, state, detail, records))
+        items.append(RequirementItem("signoff", req.role, title, state, detail, records, eligible))
     return items
 
 

@@ -42,7 +42,7 @@ from ..records.model import (
     SignOff,
     Verification,
 )
-from . import badges, lineage, safety
+from . import attention, badges, lineage, safety
 from .plots import PlotCache, PlotSpec, Series
 from .standing import LEVEL_KINDS, Level, Standing, model_level, standing
 from .version_diff import FieldChange, diff_entries, reviewed_revision
@@ -169,6 +169,8 @@ class SiteOptions:
         gate: ``fail``, ``warn`` or ``off``: how loudly errors are shown.
         plot_cache_dir: where drawn plots are cached by content hash (None: no cache).
         site_name: shown in the dashboard's heading.
+        horizon_days: the dashboard lists what expires or falls due within this
+            many days of the judging day.
     """
 
     prefix: str = "governance"
@@ -177,6 +179,7 @@ class SiteOptions:
     gate: str = "fail"
     plot_cache_dir: Path | None = None
     site_name: str = ""
+    horizon_days: int = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -843,6 +846,8 @@ def _render_dashboard(context: _Context) -> None:
         files_by_commit=context.files_by_commit,
         evidence=lambda key: context.registry.verifications_for(key),
         last_stage=last,
+        horizon=context.options.horizon_days,
+        due=attention.upcoming(registry, report, context.options.horizon_days),
     )
     context.nav.append(NavEntry("Dashboard", _page_path(context, "index.md")))
 
@@ -1436,6 +1441,7 @@ def _render_people(context: _Context) -> None:
         source=source,
         affected=bool(source) and _file_has_errors(context, source or ""),
         rows=rows,
+        actions=attention.pending_actions(context.report),
     )
 
 
