@@ -560,7 +560,32 @@ class _Linker:
         target = _page_path(self.context, "assets", "plots", f"{spec.digest()}.svg")
         if not any(p.path == target for p in self.context.pages):
             self.context.pages.append(GeneratedPage(target, data))
-        return Markup(f"![{safety.escape_text(alt)}]({self.rel(target)}){{ .governance-plot }}")
+        described = f"{alt}: {plot_numbers(spec)}"
+        return Markup(
+            f"![{safety.escape_text(described)}]({self.rel(target)}){{ .governance-plot }}"
+        )
+
+
+def plot_numbers(spec: PlotSpec, limit: int = 24) -> str:
+    """A plot's numbers as text (its text alternative): every point, or for a long
+    series its first, last, lowest and highest."""
+    parts = []
+    for series in spec.series:
+        points = series.points
+        if len(points) <= limit:
+            values = ", ".join(f"{_format_value(x)} {_format_value(y)}" for x, y in points)
+        else:
+            low = min(points, key=lambda p: p[1])
+            high = max(points, key=lambda p: p[1])
+            values = (
+                f"{len(points)} points, first {_format_value(points[0][1])} at "
+                f"{_format_value(points[0][0])}, last {_format_value(points[-1][1])} at "
+                f"{_format_value(points[-1][0])}, lowest {_format_value(low[1])} at "
+                f"{_format_value(low[0])}, highest {_format_value(high[1])} at "
+                f"{_format_value(high[0])}"
+            )
+        parts.append(f"{series.label} by {spec.x_label}: {values}")
+    return "; ".join(parts)
 
 
 def _forge_url(options: SiteOptions, kind: str, path: str) -> str | None:
@@ -1219,16 +1244,15 @@ def _render_experiments(context: _Context) -> None:
         path = _record_page(context, "experiments", experiment.id)
         assert path is not None
         link = _Linker(context, path)
-        plot = None
-        if experiment.metric_history:
-            series = tuple(
-                Series(name, tuple((float(step), float(value)) for step, value in points))
-                for name, points in sorted(experiment.metric_history.items())
-                if points
-            )
-            if series:
-                spec = PlotSpec("line", "metric history", "step", "metric value", series)
-                plot = link.plot(spec, f"metric history of {experiment.id}")
+        # One panel per metric: an AUC near 0.8 and a calibration error near 0.004
+        # on one linear axis would both look flat.
+        panels = []
+        for name, points in sorted(experiment.metric_history.items()):
+            if points:
+                series = Series(name, tuple((float(step), float(value)) for step, value in points))
+                spec = PlotSpec("line", f"{name} by step", "step", name, (series,))
+                panels.append(link.plot(spec, f"{name} history of {experiment.id}"))
+        plot = Markup("\n".join(panels)) if panels else None
         _emit(
             context,
             path,
@@ -1276,20 +1300,21 @@ def _render_comparison(context: _Context, model_id: str, experiments: Sequence[E
     )
     frame.columns = pd.MultiIndex.from_tuples(frame.columns)
     metric = _comparison_metric(context, experiments)
-    plot = None
     if metric is not None and ("metric", metric) in frame.columns:
         frame = frame.sort_values(("metric", metric), ascending=False, na_position="last")
-        values = frame[[("", "experiment"), ("metric", metric)]].dropna()
+    # One panel per metric the experiments share (reported by two or more), the
+    # policy's metric first.
+    reported = Counter(name for e in experiments for name in e.metrics)
+    shared = sorted(
+        (n for n, count in reported.items() if count >= 2), key=lambda n: (n != metric, n)
+    )
+    panels = []
+    for name in shared:
+        values = frame[[("", "experiment"), ("metric", name)]].dropna()
         points = tuple((str(row[0]), float(row[1])) for row in values.itertuples(index=False))
-        if points:
-            spec = PlotSpec(
-                "dot",
-                f"{metric} by experiment",
-                "experiment",
-                metric,
-                (Series(metric, points),),
-            )
-            plot = link.plot(spec, f"{metric} across experiments of {model_id}")
+        spec = PlotSpec("dot", f"{name} by experiment", "experiment", name, (Series(name, points),))
+        panels.append(link.plot(spec, f"{name} across experiments of {model_id}"))
+    plot = Markup("\n".join(panels)) if panels else None
     # Transposed like MLflow's compare view: one column per experiment, one row per
     # field (metrics first, then parameters), so many parameters stay readable.
     experiment_ids = [str(value) for value in frame[("", "experiment")]]
