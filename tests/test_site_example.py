@@ -29,26 +29,28 @@ REPO_URL = "https://github.com/mkdocs-governance/mkdocs-governance"
 
 EXAMPLE_YML = f"""\
 site_name: Example governance wiki
-repo_url: {REPO_URL}
 theme:
   name: material
   font: false
   features: [navigation.sections]
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+      toggle: {{icon: material/brightness-7, name: Switch to dark mode}}
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+      toggle: {{icon: material/brightness-4, name: Switch to light mode}}
 markdown_extensions:
   - admonition
   - attr_list
   - md_in_html
   - tables
   - toc: {{permalink: true}}
-  - pymdownx.superfences:
-      custom_fences:
-        - name: mermaid
-          class: mermaid
-          format: !!python/name:pymdownx.superfences.fence_code_format
 plugins:
   - search
   - governance:
       records_dir: {RECORDS}
+      repo_url: {REPO_URL}
       gate: warn
       as_of: {AS_OF.isoformat()}
 nav:
@@ -190,7 +192,15 @@ def test_version_page_shows_signoffs_with_dates_and_the_digest(example_site: Exa
 def test_model_card_has_lineage_diagram_and_metric_plot(example_site: ExampleSite) -> None:
     model = next(iter(example_site.run.registry.models.values()))
     page = example_site.html(f"governance/models/{model.id}")
-    assert '<pre class="mermaid">' in page and "flowchart LR" in page
+    # Drawn at build time (an SVG beside the page), never Mermaid code for a CDN script.
+    assert "mermaid" not in page and "flowchart LR" not in page
+    lineage = re.search(r'src="(\.\./\.\./assets/lineage/[0-9a-f]+\.svg)"', page)
+    assert lineage, "a lineage diagram"
+    drawing = (example_site.out / "governance" / "models" / model.id / lineage.group(1)).resolve()
+    svg_text = drawing.read_text(encoding="utf-8")
+    for version in model.versions:
+        assert f"{version.version} · {version.stage}" in svg_text
+    assert "The lineage as text" in page
     plot = re.search(r'src="(\.\./\.\./assets/plots/[0-9a-f]+\.svg)"', page)
     assert plot, "a metric plot across versions"
     svg = (example_site.out / "governance" / "models" / model.id / plot.group(1)).resolve()

@@ -77,7 +77,7 @@ def test_dashboard_answers_what_is_in_production_and_who_approved_it(tmp_path: P
     for approver in ("Mira Risk", "Pia Product", "Lena Lead"):
         assert approver in production
     assert "fairness-audit: passed" in production
-    assert "deployed + approved" in html
+    assert "meets production" in html
 
 
 def test_blocked_version_is_red_on_the_dashboard_with_the_reason(tmp_path: Path) -> None:
@@ -210,7 +210,7 @@ def test_plots_are_svg_assets_drawn_once_and_reused_from_the_cache(tmp_path: Pat
     scenario = passing_production(tmp_path / "repo")
     cache = tmp_path / "cache"
     first = _pages(scenario, plot_cache_dir=cache)
-    svgs = {p: page for p, page in first.items() if p.endswith(".svg")}
+    svgs = {p: page for p, page in first.items() if p.startswith("governance/assets/plots/")}
     assert svgs, "the model page should plot its metric across versions"
     assert all(p.startswith("governance/assets/plots/") for p in svgs)
     cached = sorted(cache.glob("*.svg"))
@@ -218,9 +218,9 @@ def test_plots_are_svg_assets_drawn_once_and_reused_from_the_cache(tmp_path: Pat
     stamps = {path: path.stat().st_mtime_ns for path in cached}
     second = _pages(scenario, plot_cache_dir=cache)
     assert {path: path.stat().st_mtime_ns for path in cached} == stamps
-    assert {p: page.content for p, page in second.items() if p.endswith(".svg")} == {
-        p: page.content for p, page in svgs.items()
-    }
+    assert {
+        p: page.content for p, page in second.items() if p.startswith("governance/assets/plots/")
+    } == {p: page.content for p, page in svgs.items()}
     svg = next(iter(svgs.values())).content
     assert isinstance(svg, bytes) and b"<svg" in svg and b"auc" in svg
 

@@ -88,7 +88,7 @@ def test_dataset_change_alone_names_the_dataset_and_its_commit(tmp_path: Path) -
     assert "version entry is as it was when this record was committed" in warning
     assert "digest differs from the reviewed one" in warning
     assert "dataset" in warning and ">loans</a> changed since" in warning
-    assert f"<code>{'3' * 64}</code>" in warning
+    assert f'<code class="gov-digest" title="{"3" * 64}">{"3" * 64}</code>' in warning
     assert f"#commit-{sha[:10]}" in warning and "Refresh the loan book" in warning
 
 

@@ -97,6 +97,8 @@ class GovernanceConfig(Config):
         branch: the branch edit and file links point at.
         as_of: judge the date rules as of this day (default: today).
         cache_dir: where plots are cached, relative to ``mkdocs.yml``.
+        horizon_days: the dashboard lists sign-offs, reviews and waivers that expire
+            or fall due within this many days.
     """
 
     enabled = c.Type(bool, default=True)
@@ -108,3 +110,4 @@ class GovernanceConfig(Config):
     branch = c.Type(str, default="main")
     as_of = _AsOfDate()
     cache_dir = c.Type(str, default=".governance-cache")
+    horizon_days = c.Type(int, default=60)

@@ -261,6 +261,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             gate=self.config.gate,
             plot_cache_dir=(base / self.config.cache_dir / "plots"),
             site_name=config.site_name,
+            horizon_days=self.config.horizon_days,
         )
 
     def _edit_url(self, source: str | None) -> str | None:

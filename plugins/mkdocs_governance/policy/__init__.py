@@ -18,6 +18,7 @@ from ..history.requirements import RequirementChange
 from ..records.digest import version_digest
 from ..records.model import ModelVersion, Registry, SignOff
 from .context import Context
+from .eligibility import eligible_approvers
 from .model import (
     GateReport,
     ItemState,
@@ -191,8 +192,10 @@ def _stage_items(ctx: Context, version: ModelVersion, stage: str) -> list[Requir
                 outcome.records,
             )
         )
-    for fill in stage_fills(ctx, version, stage):
+    fills = stage_fills(ctx, version, stage)
+    for fill in fills:
         req = fill.requirement
+        eligible: tuple[str, ...] = ()
         title = f"{req.count} × {req.role}"
         records = tuple(s.location.file for s in fill.approvals)
         names = ", ".join(
@@ -215,14 +218,20 @@ def _stage_items(ctx: Context, version: ModelVersion, stage: str) -> list[Requir
             records += tuple(s.location.file for s, _, _ in fill.invalid)
         else:
             state = ItemState.MISSING
+            eligible = eligible_approvers(ctx, version, fill, fills)
+            who = (
+                f"Eligible: {', '.join(_name(ctx, p) for p in eligible)}; one runs "
+                if eligible
+                else f"Nobody eligible holds '{req.role}' (add one in people.yaml); then run "
+            )
             detail = (
                 f"{len(fill.approvals)} of {req.count} approvals"
                 + (f" (approved by {names})" if names else "")
-                + f". A holder of '{req.role}' runs "
+                + f". {who}"
                 + signoff_command(version.key, stage, req.role)
                 + "."
             )
-        items.append(RequirementItem("signoff", req.role, title, state, detail, records))
+        items.append(RequirementItem("signoff", req.role, title, state, detail, records, eligible))
     return items
 
 

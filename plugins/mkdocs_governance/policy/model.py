@@ -45,6 +45,8 @@ class RequirementItem:
         detail: one sentence for the page: who approved, the metric value, or the
             finding message that explains the state.
         records: repository-relative files of the records that fill the slot.
+        eligible: for an open sign-off slot, the ids of the people who may fill it
+            (role holders not barred by separation of duties nor already used).
     """
 
     kind: str
@@ -53,6 +55,7 @@ class RequirementItem:
     state: ItemState
     detail: str = ""
     records: tuple[str, ...] = ()
+    eligible: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

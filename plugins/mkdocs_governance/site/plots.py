@@ -22,7 +22,7 @@ _INK = "#8a8f98"
 # A colour-blind-safe cycle (Okabe-Ito) that keeps contrast on both schemes.
 _COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 # Bump when the drawing code changes so cached plots are redrawn.
-_STYLE_VERSION = "4"
+_STYLE_VERSION = "5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,8 @@ def draw_svg(spec: PlotSpec) -> bytes:
     from matplotlib.figure import Figure
 
     # A Figure without pyplot: no global state, safe to use from a serve thread.
-    figure = Figure(figsize=(5.2, 3.0), dpi=100)
+    # About the width it is shown at (two panels a row), so its text stays ~10 px.
+    figure = Figure(figsize=(4.4, 2.9), dpi=100)
     figure.patch.set_alpha(0.0)
     axes = figure.add_subplot(1, 1, 1)
     axes.set_facecolor("none")
@@ -143,10 +144,10 @@ def draw_svg(spec: PlotSpec) -> bytes:
         axes.set_xticklabels(
             labels, rotation=25 if rotated else 0, ha="right" if rotated else "center"
         )
-    axes.set_title(spec.title, color=_INK, fontsize=11)
-    axes.set_xlabel(spec.x_label, color=_INK, fontsize=10)
-    axes.set_ylabel(spec.y_label, color=_INK, fontsize=10)
-    axes.tick_params(colors=_INK, labelsize=9)
+    axes.set_title(spec.title, color=_INK, fontsize=12)
+    axes.set_xlabel(spec.x_label, color=_INK, fontsize=11)
+    axes.set_ylabel(spec.y_label, color=_INK, fontsize=11)
+    axes.tick_params(colors=_INK, labelsize=10)
     for spine in axes.spines.values():
         spine.set_color(_INK)
     axes.grid(True, color=_INK, alpha=0.25, linewidth=0.6)
@@ -156,7 +157,7 @@ def draw_svg(spec: PlotSpec) -> bytes:
             text.set_color(_INK)
     # Fixed margins instead of tight_layout: it draws the figure a second time,
     # which doubles the cost of a cold build's plots.
-    figure.subplots_adjust(left=0.15, right=0.95, top=0.88, bottom=0.34 if rotated else 0.18)
+    figure.subplots_adjust(left=0.2, right=0.95, top=0.88, bottom=0.36 if rotated else 0.2)
     buffer = io.BytesIO()
     # A fixed hash salt and no date make the SVG byte-identical across runs.
     with matplotlib.rc_context({"svg.hashsalt": "mkdocs-governance", "svg.fonttype": "none"}):

@@ -8,8 +8,7 @@ test) can use the same pages.
 
 Every page comes from a Jinja2 template under ``site/templates/``. In those
 templates every ``{{ value }}`` is escaped as plain Markdown text unless it is
-``Markup`` built here (links, sanitised record Markdown, Mermaid
-code), so a forgotten filter fails safe.
+``Markup`` built here (links, sanitised record Markdown, images), so a forgotten filter fails safe.
 """
 
 from __future__ import annotations
@@ -43,8 +42,9 @@ from ..records.model import (
     SignOff,
     Verification,
 )
-from . import safety
+from . import attention, badges, lineage, safety
 from .plots import PlotCache, PlotSpec, Series
+from .standing import LEVEL_KINDS, Level, Standing, model_level, standing
 from .version_diff import FieldChange, diff_entries, reviewed_revision
 
 if TYPE_CHECKING:
@@ -105,24 +105,40 @@ def _message_filter(value: object) -> Markup:
     """
     parts = str(value or "").split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: show the text as written
-        return Markup(safety.escape_text(value))
-    out = []
+        return Markup(_short_digests(safety.escape_text(value)))
+    out: list[str] = []
     for index, part in enumerate(parts):
         if index % 2:
-            out.append(f"<code>{html.escape(' '.join(part.split()), quote=True)}</code>")
+            out.append(str(_code_filter(part)))
         else:
-            out.append(safety.escape_text(part))
+            out.append(_short_digests(safety.escape_text(part)))
     return Markup("".join(out))
+
+
+_DIGEST_IN_TEXT = re.compile(r"\b(?:sha256:)?[0-9a-f]{64}\b")
+
+
+def _short_digests(escaped: str) -> str:
+    """Full digests in escaped message text shown short (the whole one on hover and copy)."""
+    return _DIGEST_IN_TEXT.sub(lambda m: str(_code_filter(m.group(0))), escaped)
+
+
+_LONG_DIGEST = re.compile(r"^(sha256:)?[0-9a-f]{40,}$")
 
 
 def _code_filter(value: object) -> Markup:
     """Inline code for a value (a digest, a ref): HTML-escaped inside ``<code>``.
 
     Use it instead of Markdown backticks around ``{{ value }}``: the default
-    Markdown escaping would show its backslashes inside a code span.
+    Markdown escaping would show its backslashes inside a code span. A long hex
+    digest is shown shortened by CSS (``gov-digest``): the whole digest stays in
+    the text, so copying it gives all of it, and in the tooltip.
     """
     text = " ".join(str(value or "").split())
-    return Markup(f"<code>{html.escape(text, quote=True)}</code>")
+    escaped = html.escape(text, quote=True)
+    if _LONG_DIGEST.match(text):
+        return Markup(f'<code class="gov-digest" title="{escaped}">{escaped}</code>')
+    return Markup(f"<code>{escaped}</code>")
 
 
 def _commit_apart(commit: object) -> bool:
@@ -153,6 +169,8 @@ class SiteOptions:
         gate: ``fail``, ``warn`` or ``off``: how loudly errors are shown.
         plot_cache_dir: where drawn plots are cached by content hash (None: no cache).
         site_name: shown in the dashboard's heading.
+        horizon_days: the dashboard lists what expires or falls due within this
+            many days of the judging day.
     """
 
     prefix: str = "governance"
@@ -161,6 +179,7 @@ class SiteOptions:
     gate: str = "fail"
     plot_cache_dir: Path | None = None
     site_name: str = ""
+    horizon_days: int = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +281,25 @@ def render_site(
     if changes is not None:
         _render_changes(context, changes)
     _render_json(context)
+    _render_badges(context)
     return context.pages
+
+
+def _render_badges(context: _Context) -> None:
+    """SVG badges for READMEs: ``badges/gate.svg`` and one per model."""
+    context.pages.append(
+        GeneratedPage(
+            _page_path(context, "badges", "gate.svg"), badges.gate_badge(context.report.passed)
+        )
+    )
+    for model_id, slug in sorted(context.model_slugs.items()):
+        statuses = [_status(context, v) for v in context.registry.models[model_id].versions]
+        level = model_level([s.standing for s in statuses])
+        context.pages.append(
+            GeneratedPage(
+                _page_path(context, "badges", f"{slug}.svg"), badges.model_badge(model_id, level)
+            )
+        )
 
 
 def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> list[Any]:
@@ -523,7 +560,32 @@ class _Linker:
         target = _page_path(self.context, "assets", "plots", f"{spec.digest()}.svg")
         if not any(p.path == target for p in self.context.pages):
             self.context.pages.append(GeneratedPage(target, data))
-        return Markup(f"![{safety.escape_text(alt)}]({self.rel(target)}){{ .governance-plot }}")
+        described = f"{alt}: {plot_numbers(spec)}"
+        return Markup(
+            f"![{safety.escape_text(described)}]({self.rel(target)}){{ .governance-plot }}"
+        )
+
+
+def plot_numbers(spec: PlotSpec, limit: int = 24) -> str:
+    """A plot's numbers as text (its text alternative): every point, or for a long
+    series its first, last, lowest and highest."""
+    parts = []
+    for series in spec.series:
+        points = series.points
+        if len(points) <= limit:
+            values = ", ".join(f"{_format_value(x)} {_format_value(y)}" for x, y in points)
+        else:
+            low = min(points, key=lambda p: p[1])
+            high = max(points, key=lambda p: p[1])
+            values = (
+                f"{len(points)} points, first {_format_value(points[0][1])} at "
+                f"{_format_value(points[0][0])}, last {_format_value(points[-1][1])} at "
+                f"{_format_value(points[-1][0])}, lowest {_format_value(low[1])} at "
+                f"{_format_value(low[0])}, highest {_format_value(high[1])} at "
+                f"{_format_value(high[0])}"
+            )
+        parts.append(f"{series.label} by {spec.x_label}: {values}")
+    return "; ".join(parts)
 
 
 def _forge_url(options: SiteOptions, kind: str, path: str) -> str | None:
@@ -611,10 +673,14 @@ def _emit(
             else ""
         ),
         state_badge=_state_badge,
-        md=lambda text: Markup(safety.render_markdown(text or "")),
+        standing_badge=standing_badge,
+        model_badge=model_badge,
+        md=lambda text, offset=2: Markup(safety.render_markdown(text or "", heading_offset=offset)),
         fmt=_format_value,
         **values,
     )
+    # The marker lets governance.css style the wiki's pages only (not the user's own).
+    text += '\n<span class="gov-page"></span>\n'
     context.pages.append(GeneratedPage(path, text, source, title, affected, nav_title))
 
 
@@ -669,25 +735,27 @@ class _VersionStatus:
 
     version: ModelVersion
     assessment: VersionAssessment | None
-    blocked: bool
-    codes: tuple[str, ...]
+    standing: Standing
     pending: str | None
     approvers: tuple[SignOff, ...]
 
     @property
+    def blocked(self) -> bool:
+        return self.standing.blocked
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self.standing.errors
+
+    @property
     def word(self) -> str:
-        if self.blocked:
-            return "blocked"
-        if self.assessment is None:
-            return "not assessed"
-        return "approved"
+        return self.standing.word
 
 
 def _status(context: _Context, version: ModelVersion) -> _VersionStatus:
     assessment = context.report.versions.get(version.key)
     findings = list(assessment.findings) if assessment else []
     findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
-    errors = [f for f in findings if f.is_error]
     approvals = tuple(
         s
         for s in context.registry.signoffs_for(version.key)
@@ -696,10 +764,41 @@ def _status(context: _Context, version: ModelVersion) -> _VersionStatus:
     return _VersionStatus(
         version=version,
         assessment=assessment,
-        blocked=bool(errors),
-        codes=tuple(sorted({f.code for f in errors})),
+        standing=standing(version, assessment, findings, context.registry),
         pending=assessment.pending_stage if assessment else None,
         approvers=approvals,
+    )
+
+
+def standing_badge(status: object) -> Markup:
+    """The badge of a version's standing; its title names the version and the reason."""
+    value = status.standing if isinstance(status, _VersionStatus) else status
+    if not isinstance(value, Standing):
+        return Markup("")
+    css = f"{value.kind} gov-standing gov-level-{int(value.level)}"
+    title = html.escape(f"{value.key}: {value.headline}", quote=True)
+    word = safety.escape_text(value.word)
+    return Markup(f'<span class="gov-badge gov-{css}" title="{title}">{word}</span>')
+
+
+def model_badge(model_id: str, statuses: Sequence[_VersionStatus]) -> Markup:
+    """A model's status in the inventory: its least green version's standing."""
+    level = model_level([s.standing for s in statuses])
+    if level is None:
+        return Markup("no versions")
+    worst = [s for s in statuses if s.standing.level == level]
+    word = {
+        Level.BLOCKED: "blocked",
+        Level.WARNING: "warning",
+        Level.WAIVED: "waived",
+        Level.MET: "ok",
+    }[level]
+    versions = ", ".join(s.version.version for s in worst)
+    title = html.escape(f"model {model_id}: {word} ({versions})", quote=True)
+    kind = LEVEL_KINDS[level]
+    return Markup(
+        f'<span class="gov-badge gov-{kind} gov-standing-model gov-level-{int(level)}" '
+        f'title="{title}">{word}</span>'
     )
 
 
@@ -772,6 +871,8 @@ def _render_dashboard(context: _Context) -> None:
         files_by_commit=context.files_by_commit,
         evidence=lambda key: context.registry.verifications_for(key),
         last_stage=last,
+        horizon=context.options.horizon_days,
+        due=attention.upcoming(registry, report, context.options.horizon_days),
     )
     context.nav.append(NavEntry("Dashboard", _page_path(context, "index.md")))
 
@@ -816,6 +917,7 @@ def _render_model(context: _Context, model: Model) -> None:
     decisions = sorted(
         (d for d in registry.decisions.values() if model.id in d.models), key=lambda d: d.id
     )
+    graph = _lineage(context, model, experiments, decisions)
     plots = []
     metric_names = sorted({name for v in model.versions for name in v.metrics})
     for name in metric_names:
@@ -851,7 +953,8 @@ def _render_model(context: _Context, model: Model) -> None:
         decisions=decisions,
         plots=plots,
         card_fields=card_fields,
-        lineage=Markup(_lineage(context, model, experiments, decisions)),
+        lineage=_lineage_image(context, path, model, graph),
+        lineage_lines=graph.lines(),
         owner_findings=context.findings_by_file.get(model.location.file, []),
         comparison=_page_path(
             context, "experiments", "compare", f"{context.model_slugs[model.id]}.md"
@@ -868,29 +971,30 @@ def _lineage(
     model: Model,
     experiments: Sequence[Experiment],
     decisions: Sequence[Decision],
-) -> str:
-    """A Mermaid ``flowchart LR``: datasets → experiments → versions → decisions."""
-    lines = ["flowchart LR"]
-    declared: set[str] = set()
-
-    def node(kind: str, record_id: str, label: str, shape: str = "[{}]") -> str:
-        node_id = safety.mermaid_id(kind, record_id)
-        if node_id not in declared:
-            declared.add(node_id)
-            lines.append(f"    {node_id}{shape.format(safety.mermaid_label(label))}")
-        return node_id
-
-    edges: list[str] = []
+) -> lineage.Graph:
+    """The lineage graph: datasets → experiments → versions → decisions."""
+    graph = lineage.Graph()
     experiment_ids = {e.id for e in experiments}
-    for experiment in experiments:
-        target = node("e", experiment.id, f"experiment {experiment.id}", "([{}])")
-        for dataset_id in experiment.datasets:
-            edges.append(f"{node('d', dataset_id, f'dataset {dataset_id}', '[({})]')} --> {target}")
+
+    def dataset(dataset_id: str) -> str:
+        return graph.node("dataset", dataset_id, f"dataset {dataset_id}")
+
+    def experiment(experiment_id: str) -> str:
+        return graph.node("experiment", experiment_id, f"experiment {experiment_id}")
+
+    for one in experiments:
+        target = experiment(one.id)
+        for dataset_id in one.datasets:
+            graph.edge(dataset(dataset_id), target)
     for version in model.versions:
-        target = node("v", version.version, f"{model.id} {version.version} ({version.stage})")
+        target = graph.node(
+            "version",
+            version.version,
+            f"{model.id} {version.version} ({version.stage})",
+            f"{version.version} · {version.stage}",
+        )
         if version.experiment:
-            source = node("e", version.experiment, f"experiment {version.experiment}", "([{}])")
-            edges.append(f"{source} --> {target}")
+            graph.edge(experiment(version.experiment), target)
         for dataset_id in version.datasets:
             source_experiment = context.registry.experiments.get(version.experiment or "")
             if (
@@ -899,12 +1003,12 @@ def _lineage(
                 and dataset_id in source_experiment.datasets
             ):
                 continue  # already drawn through the experiment
-            edges.append(f"{node('d', dataset_id, f'dataset {dataset_id}', '[({})]')} --> {target}")
+            graph.edge(dataset(dataset_id), target)
     if not model.versions:
         for dataset_id in model.datasets:
-            node("d", dataset_id, f"dataset {dataset_id}", "[({})]")
+            dataset(dataset_id)
     for decision in decisions:
-        target = node("adr", decision.id, f"{decision.id} ({decision.status})", "{{{{{}}}}}")
+        target = graph.node("decision", decision.id, f"{decision.id} ({decision.status})")
         # A decision hangs off the newest version that existed on its date.
         anchor = None
         for version in model.versions:
@@ -912,9 +1016,24 @@ def _lineage(
                 anchor = version
         anchor = anchor or (model.versions[0] if model.versions else None)
         if anchor:
-            edges.append(f"{safety.mermaid_id('v', anchor.version)} -.-> {target}")
-    lines.extend(f"    {edge}" for edge in dict.fromkeys(edges))
-    return "\n".join(lines)
+            graph.edge(f"version:{anchor.version}", target, dashed=True)
+    return graph
+
+
+def _lineage_image(context: _Context, path: str, model: Model, graph: lineage.Graph) -> Markup:
+    """Write the lineage SVG as an asset and return its image (drawn at build time)."""
+    target = _page_path(context, "assets", "lineage", f"{graph.digest()}.svg")
+    if not any(p.path == target for p in context.pages):
+        title = f"Lineage of {model.name or model.id}"
+        context.pages.append(GeneratedPage(target, lineage.draw_svg(graph, title)))
+    counts = Counter(node.kind for node in graph.nodes.values())
+    alt = f"Lineage of {model.name or model.id}: " + ", ".join(
+        f"{counts[kind]} {kind}{'s' if counts[kind] != 1 else ''}"
+        for kind in lineage.KINDS
+        if counts[kind]
+    )
+    rel = _Linker(context, path).rel(target)
+    return Markup(f"![{safety.escape_text(alt)}]({rel}){{ .governance-lineage }}")
 
 
 def _render_version(context: _Context, model: Model, version: ModelVersion) -> None:
@@ -1125,16 +1244,15 @@ def _render_experiments(context: _Context) -> None:
         path = _record_page(context, "experiments", experiment.id)
         assert path is not None
         link = _Linker(context, path)
-        plot = None
-        if experiment.metric_history:
-            series = tuple(
-                Series(name, tuple((float(step), float(value)) for step, value in points))
-                for name, points in sorted(experiment.metric_history.items())
-                if points
-            )
-            if series:
-                spec = PlotSpec("line", "metric history", "step", "metric value", series)
-                plot = link.plot(spec, f"metric history of {experiment.id}")
+        # One panel per metric: an AUC near 0.8 and a calibration error near 0.004
+        # on one linear axis would both look flat.
+        panels = []
+        for name, points in sorted(experiment.metric_history.items()):
+            if points:
+                series = Series(name, tuple((float(step), float(value)) for step, value in points))
+                spec = PlotSpec("line", f"{name} by step", "step", name, (series,))
+                panels.append(link.plot(spec, f"{name} history of {experiment.id}"))
+        plot = Markup("\n".join(panels)) if panels else None
         _emit(
             context,
             path,
@@ -1182,20 +1300,21 @@ def _render_comparison(context: _Context, model_id: str, experiments: Sequence[E
     )
     frame.columns = pd.MultiIndex.from_tuples(frame.columns)
     metric = _comparison_metric(context, experiments)
-    plot = None
     if metric is not None and ("metric", metric) in frame.columns:
         frame = frame.sort_values(("metric", metric), ascending=False, na_position="last")
-        values = frame[[("", "experiment"), ("metric", metric)]].dropna()
+    # One panel per metric the experiments share (reported by two or more), the
+    # policy's metric first.
+    reported = Counter(name for e in experiments for name in e.metrics)
+    shared = sorted(
+        (n for n, count in reported.items() if count >= 2), key=lambda n: (n != metric, n)
+    )
+    panels = []
+    for name in shared:
+        values = frame[[("", "experiment"), ("metric", name)]].dropna()
         points = tuple((str(row[0]), float(row[1])) for row in values.itertuples(index=False))
-        if points:
-            spec = PlotSpec(
-                "dot",
-                f"{metric} by experiment",
-                "experiment",
-                metric,
-                (Series(metric, points),),
-            )
-            plot = link.plot(spec, f"{metric} across experiments of {model_id}")
+        spec = PlotSpec("dot", f"{name} by experiment", "experiment", name, (Series(name, points),))
+        panels.append(link.plot(spec, f"{name} across experiments of {model_id}"))
+    plot = Markup("\n".join(panels)) if panels else None
     # Transposed like MLflow's compare view: one column per experiment, one row per
     # field (metrics first, then parameters), so many parameters stay readable.
     experiment_ids = [str(value) for value in frame[("", "experiment")]]
@@ -1347,6 +1466,7 @@ def _render_people(context: _Context) -> None:
         source=source,
         affected=bool(source) and _file_has_errors(context, source or ""),
         rows=rows,
+        actions=attention.pending_actions(context.report),
     )
 
 

@@ -1,4 +1,5 @@
-/* mkdocs-governance: click a table header to sort the governance tables (no dependencies). */
+/* mkdocs-governance: click a table header to sort the governance tables, and label
+   cells for the phone layout (no dependencies). */
 (function () {
   "use strict";
   function cellValue(row, index) {
@@ -29,6 +30,13 @@
       Array.prototype.forEach.call(headers, function (header, index) {
         header.classList.add("gov-sortable");
         header.addEventListener("click", function () { sortBy(table, index, header); });
+        // The phone layout shows each cell as "label: value" (governance.css).
+        var label = header.textContent.trim();
+        Array.prototype.forEach.call(table.tBodies, function (body) {
+          Array.prototype.forEach.call(body.rows, function (row) {
+            if (row.cells[index] && label) { row.cells[index].setAttribute("data-label", label); }
+          });
+        });
       });
     });
   }
