@@ -9,6 +9,9 @@ while the clean workflow next to it still passes.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -391,8 +394,6 @@ def test_records_dir_pointed_elsewhere_in_the_pull_request_is_judged_from_the_ba
 
 
 def test_symlinked_records_folder_is_refused(expiring_repo: Scenario, capsys):
-    import shutil
-
     shutil.copytree(expiring_repo.path / RECORDS, expiring_repo.path / "mine")
     (expiring_repo.path / "mine" / "policy.yaml").write_text(
         policy_yaml(signoff_max_age_days="3650")
@@ -477,3 +478,36 @@ def test_approval_by_someone_who_lost_the_role_stops_blocking_once_others_fill_t
     (held,) = [f for f in run.report.findings if f.code == Code.ROLE_NOT_HELD]
     assert held.file == mira and not held.is_error
     assert "counts for nothing" in held.message
+
+
+def test_gate_off_in_the_pull_request_does_not_silence_the_preview_build(
+    staging_repo: Scenario, tmp_path: Path
+):
+    scenario = staging_repo.copy(tmp_path / "repo")  # lacks the model-risk approval
+    site = (
+        "site_name: Governance\ntheme: mkdocs\nplugins:\n  - governance:\n"
+        "      base_ref: !ENV [GOVERNANCE_BASE_REF, null]\n"
+    )
+    scenario.commit_as(
+        "alice", "Site", {"mkdocs.yml": site, "docs/index.md": "# Home\n"}, "2026-01-21"
+    )
+    scenario.repo.git("checkout", "-q", "-b", "pr")
+    silenced = site + "      gate: off\n"
+    scenario.commit_as("bob", "Quiet please", {"mkdocs.yml": silenced}, "2026-01-22")
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+
+    def build(**env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(mkdocs), "build", "-q", "-d", str(tmp_path / "site")],
+            cwd=scenario.path,
+            env={**scenario.repo.env, **env, "NO_MKDOCS_2_WARNING": "1"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert build().returncode == 0  # no base: the branch's own configuration
+    preview = build(GOVERNANCE_BASE_REF="main")
+    assert preview.returncode == 1
+    assert "policy-changed" in preview.stderr and "`gate`" in preview.stderr
+    assert "missing-signoff" in preview.stderr
