@@ -1157,14 +1157,15 @@ def _check_decision_numbers(state: _State) -> None:
 def _find_decision(decisions: Mapping[str, Decision], reference: str) -> Decision | None:
     """A decision named by id, file name, link or number (``0003``, ``ADR-0003``)."""
     cleaned = reference.strip()
-    link = re.search(r"\(([^)\s]+)\)", cleaned)
+    # Linear: the target stops at the next parenthesis (``(((`` cannot backtrack).
+    link = re.search(r"\(([^()\s]+)\)", cleaned)
     if link:
         cleaned = link.group(1)
     cleaned = PurePosixPath(cleaned).name.removesuffix(".md")
     if cleaned in decisions:
         return decisions[cleaned]
     number = re.search(r"(\d+)", cleaned)
-    if number and re.fullmatch(r"(?:ADR[-_ ]?)?\d+", cleaned, re.IGNORECASE):
+    if number and re.fullmatch(r"(?:ADR[-_ ]?)?\d{1,9}", cleaned, re.IGNORECASE):
         wanted = int(number.group(1))
         for decision in decisions.values():
             if decision.number == wanted:
