@@ -135,3 +135,155 @@ def test_record_text_at_the_file_cap_is_read_in_linear_time(tmp_path: Path, name
         assert any(words in message for message in found), found
     else:
         assert not any(m.startswith("invalid-record") for m in found), found
+
+
+# ------------------------------------------------------------ numbers out of range
+
+# name -> (file, original text, replacement, line of the finding, words)
+NUMBER_CASES: dict[str, tuple[str, str, str, int, str]] = {
+    "sign-off count of 10**30": (
+        "policy.yaml", "{role: ml-lead, count: 1}", "{role: ml-lead, count: " + "1" + "0" * 30 + "}",
+        10, "`requirements.staging.signoffs[1].count` is 1000000000000000000000000000000, out of range",
+    ),
+    "sign-off count of 5,000 digits": (
+        "policy.yaml", "{role: ml-lead, count: 1}", "{role: ml-lead, count: " + "9" * 5000 + "}",
+        10, "(5,000 characters), out of range; write a whole number from 1 to 1000",
+    ),
+    "sign-off count of 0": (
+        "policy.yaml", "{role: ml-lead, count: 1}", "{role: ml-lead, count: 0}",
+        10, "is 0, out of range; write a whole number from 1 to 1000",
+    ),
+    "signoff_max_age_days of 800000": (
+        "policy.yaml", "signoff_max_age_days: 365", "signoff_max_age_days: 800000",
+        20, "`rules.signoff_max_age_days` is 800000, out of range",
+    ),
+    "review_interval_days of 10**10": (
+        "policy.yaml", "review_interval_days: 365", "review_interval_days: 10000000000",
+        21, "`rules.review_interval_days` is 10000000000, out of range",
+    ),
+    "metric of 1e999": (
+        "models/credit-scoring.md", "metrics: {auc: 0.83, ks: 0.41}", "metrics: {auc: 1e999, ks: 0.41}",
+        23, "`versions[1].metrics.auc` is `1e999`, too large to be a finite number",
+    ),
+    "policy min of -1e999": (
+        "policy.yaml", "metric: auc, min: 0.80", "metric: auc, min: -1e999",
+        4, "`checks.performance.min` is `-1e999`, too large to be a finite number",
+    ),
+    "metric history value of 1e400": (
+        "experiments/exp-gbm-depth.yaml", "[2, 0.81]", "[2, 1e400]",
+        12, "is `1e400`, too large to be a finite number",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(NUMBER_CASES))
+def test_every_number_read_from_records_has_a_range(tmp_path: Path, name: str) -> None:
+    target, original, replacement, line, words = NUMBER_CASES[name]
+    records = _records_copy(tmp_path)
+    path = records / target
+    text = path.read_text(encoding="utf-8")
+    assert original in text
+    path.write_text(text.replace(original, replacement, 1), encoding="utf-8")
+    code, report, stderr = _check_json(records.parent)
+    assert code in (1, 2), stderr  # 2: the policy is unusable, nothing can be judged
+    # With an unusable policy the findings are printed as text on stderr.
+    found = _messages(report, f"{RECORDS}/{target}") + stderr.splitlines()
+    where = [f"{RECORDS}/{target}:{line} ", f"{RECORDS}/{target}:{line}: invalid-record: "]
+    assert any(any(w in m for w in where) and words in m for m in found), found
+
+
+def test_out_of_range_policy_numbers_do_not_abort_a_warn_build(tmp_path: Path) -> None:
+    """`gate: warn` builds the site and reports the policy, never "internal error"."""
+    records = _records_copy(tmp_path)
+    policy = records / "policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8")
+        .replace("signoff_max_age_days: 365", "signoff_max_age_days: 800000")
+        .replace("{role: ml-lead, count: 1}", "{role: ml-lead, count: " + "1" + "0" * 30 + "}"),
+        encoding="utf-8",
+    )
+    repo = records.parent
+    (repo / "docs").mkdir()
+    (repo / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (repo / "mkdocs.yml").write_text(
+        "site_name: T\nplugins:\n  - governance:\n      gate: warn\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert (repo / "out" / "governance" / "findings" / "index.html").is_file()
+    export = (repo / "out" / "governance" / "governance.json").read_text(encoding="utf-8")
+    assert "signoff_max_age_days` is 800000, out of range" in export
+
+
+def test_governance_json_is_strict_json(tmp_path: Path) -> None:
+    """Infinity never reaches the export: it is refused, and the writer is strict."""
+    records = _records_copy(tmp_path)
+    model = records / "models" / "credit-scoring.md"
+    model.write_text(
+        model.read_text(encoding="utf-8").replace("auc: 0.83", "auc: 1e999"), encoding="utf-8"
+    )
+    output = tmp_path / "governance.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_governance", "export", "--output", str(output)],
+        cwd=records.parent,
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in governance.json")
+
+    data = json.loads(output.read_text(encoding="utf-8"), parse_constant=refuse)
+    assert "credit-scoring" not in json.dumps(data.get("registry", {}).get("models", {}))
+
+
+# ------------------------------------------------------------ extra/params as written
+
+
+def _digest(records: Path, key: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs_governance", "digest", key],
+        cwd=records.parent,
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("1.1", "1.10"), ("1", "01"), ("1", "+1"), ("1000", "1e3"), ("0.5", "0.50")],
+)
+def test_editing_a_number_under_extra_changes_the_digest(
+    tmp_path: Path, before: str, after: str
+) -> None:
+    records = _records_copy(tmp_path)
+    model = records / "models" / "credit-scoring.md"
+    original = model.read_text(encoding="utf-8")
+    anchor = "    description: Gradient boosting, depth 6.\n"
+    assert anchor in original
+
+    def with_ticket(value: str) -> str:
+        return original.replace(anchor, anchor + f"    extra: {{ticket: {value}}}\n")
+
+    model.write_text(with_ticket(before), encoding="utf-8")
+    first = _digest(records, "credit-scoring@1.10")
+    model.write_text(with_ticket(after), encoding="utf-8")
+    second = _digest(records, "credit-scoring@1.10")
+    assert first.startswith("sha256:") and first != second
+    version = load_registry(records).registry.models["credit-scoring"].versions[0]
+    assert json.dumps(version.extra["ticket"]).strip('"') == after

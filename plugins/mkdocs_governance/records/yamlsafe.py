@@ -28,6 +28,7 @@ YAML, and a closing ``---`` (or ``...``) line. CRLF line endings are accepted.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -364,7 +365,7 @@ def read_front_matter_bytes(data: bytes) -> FrontMatterDocument:
 
 
 def to_plain(node: YamlNode | None) -> Any:
-    """JSON-ready data with YAML 1.2 core typing (used for free-form ``extra``/``params``).
+    """JSON-ready data with YAML 1.2 core typing (what an editor's YAML 1.2 reader sees).
 
     Unquoted ``true``/``false`` become booleans, ``null``/``~``/empty become None,
     decimal integers and floats become numbers; everything else (``yes``, ``no``,
@@ -384,6 +385,8 @@ def to_plain(node: YamlNode | None) -> Any:
         return True
     if node.text in ("false", "False", "FALSE"):
         return False
+    if len(node.text) > 4000:  # int() refuses more digits (a hostile record, not data)
+        return node.text
     if INT_PATTERN.fullmatch(node.text):
         return int(node.text)
     if FLOAT_PATTERN.fullmatch(node.text):
@@ -391,6 +394,39 @@ def to_plain(node: YamlNode | None) -> Any:
         if value == value and value not in (float("inf"), float("-inf")):
             return value
     return node.text
+
+
+def as_written(node: YamlNode | None) -> Any:
+    """Free-form data (``extra``, ``params``) that keeps each scalar as written.
+
+    Like [`to_plain`][mkdocs_governance.records.yamlsafe.to_plain], except that a
+    number stays a number only when JSON writes it back exactly as written (``1``,
+    ``0.05``); ``1.10``, ``01``, ``+1``, ``1e3`` stay text. So the export and the
+    digest keep what was written, and an edit an approver reviewed (``1.1`` ->
+    ``1.10``) always changes the digest.
+    """
+    if isinstance(node, YamlMap):
+        return {key: as_written(value) for key, value in node.items.items()}
+    if isinstance(node, YamlSeq):
+        return [as_written(item) for item in node.items]
+    if node is None or node.quoted or node.is_null:
+        return to_plain(node)
+    if node.text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return to_plain(node)
+    return _written_number(node.text)
+
+
+def _written_number(text: str) -> Any:
+    """A number when JSON writes it back exactly as written, else the text itself."""
+    if len(text) > 40:  # no number JSON writes is this long; int() of 5,000 digits raises
+        return text
+    if INT_PATTERN.fullmatch(text):
+        number = int(text)
+        return number if str(number) == text else text
+    if FLOAT_PATTERN.fullmatch(text):
+        value = float(text)
+        return value if math.isfinite(value) and repr(value) == text else text
+    return text
 
 
 INT_PATTERN = re.compile(r"[-+]?[0-9]+")

@@ -1433,7 +1433,10 @@ def _render_json(context: _Context) -> None:
     context.pages.append(
         GeneratedPage(
             _page_path(context, "governance.json"),
-            json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n",
+            json.dumps(
+                data, indent=2, sort_keys=True, ensure_ascii=False, default=str, allow_nan=False
+            )
+            + "\n",
         )
     )
 
