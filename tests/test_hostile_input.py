@@ -53,6 +53,23 @@ def _check_json(repo: Path, *args: str) -> tuple[int, dict[str, object], str]:
     return result.returncode, report, result.stderr
 
 
+def _build(repo: Path, gate: str = "warn") -> subprocess.CompletedProcess[str]:
+    """A real ``mkdocs build`` of ``repo`` (records in ``repo/governance_records``)."""
+    (repo / "docs").mkdir(exist_ok=True)
+    (repo / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (repo / "mkdocs.yml").write_text(
+        f"site_name: T\nplugins:\n  - governance:\n      gate: {gate}\n", encoding="utf-8"
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+
+
 def _messages(report: dict[str, object], file: str | None = None) -> list[str]:
     findings = report.get("findings", [])
     assert isinstance(findings, list)
@@ -203,19 +220,7 @@ def test_out_of_range_policy_numbers_do_not_abort_a_warn_build(tmp_path: Path) -
         encoding="utf-8",
     )
     repo = records.parent
-    (repo / "docs").mkdir()
-    (repo / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
-    (repo / "mkdocs.yml").write_text(
-        "site_name: T\nplugins:\n  - governance:\n      gate: warn\n", encoding="utf-8"
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=SUBPROCESS_TIMEOUT,
-        check=False,
-    )
+    result = _build(repo)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert (repo / "out" / "governance" / "findings" / "index.html").is_file()
@@ -287,3 +292,20 @@ def test_editing_a_number_under_extra_changes_the_digest(
     assert first.startswith("sha256:") and first != second
     version = load_registry(records).registry.models["credit-scoring"].versions[0]
     assert json.dumps(version.extra["ticket"]).strip('"') == after
+
+
+# ------------------------------------------------------------ plot text is never math
+
+
+def test_a_metric_named_like_mathtext_is_drawn_as_written(tmp_path: Path) -> None:
+    records = _records_copy(tmp_path)
+    for relative in ("models/credit-scoring.md", "experiments/exp-gbm-depth.yaml"):
+        path = records / relative
+        text = path.read_text(encoding="utf-8").replace("auc: 0.8", "'$\\foo$': 0.8")
+        text = text.replace("auc: [[", "'$\\foo$': [[")
+        path.write_text(text, encoding="utf-8")
+    assert load_registry(records).findings == ()
+    result = _build(records.parent)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    svgs = [p.read_text(encoding="utf-8") for p in (records.parent / "out").rglob("*.svg")]
+    assert svgs and any("$\\foo$" in svg for svg in svgs)
