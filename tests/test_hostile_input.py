@@ -13,6 +13,7 @@ true.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import pytest
 
 from mkdocs_governance.records import load_registry
 from mkdocs_governance.records.yamlsafe import MAX_FILE_BYTES
+from tests.gitrepo import GitRepo
 
 CASES = Path(__file__).parent / "record_cases"
 VALID = CASES / "valid"
@@ -309,3 +311,145 @@ def test_a_metric_named_like_mathtext_is_drawn_as_written(tmp_path: Path) -> Non
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     svgs = [p.read_text(encoding="utf-8") for p in (records.parent / "out").rglob("*.svg")]
     assert svgs and any("$\\foo$" in svg for svg in svgs)
+
+
+# ------------------------------------------------------------ what is on the disk
+
+CANARY = "CANARY-outside-the-repository-7f3a"
+
+
+def _committed_repo(tmp_path: Path) -> GitRepo:
+    """A real repository holding the valid fixture records, committed."""
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copytree(VALID, repo.path / RECORDS)
+    repo.commit("Add records", author=("Bob Builder", "bob@bank.example"))
+    return repo
+
+
+def _outside_records(tmp_path: Path) -> Path:
+    """A records folder outside the repository whose text carries a canary."""
+    outside = tmp_path / "elsewhere" / RECORDS
+    shutil.copytree(VALID, outside)
+    dataset = outside / "datasets" / "applications-2024.yaml"
+    dataset.write_text(
+        dataset.read_text(encoding="utf-8").replace("name: ", f"name: {CANARY} ", 1),
+        encoding="utf-8",
+    )
+    return outside
+
+
+def _all_output(repo: Path, report: dict[str, object], stderr: str) -> str:
+    site = repo / "out"
+    pages = "".join(p.read_text("utf-8", "replace") for p in site.rglob("*") if p.is_file())
+    return json.dumps(report) + stderr + pages
+
+
+def test_a_committed_symlink_as_the_records_folder_reads_nothing_outside(tmp_path: Path) -> None:
+    outside = _outside_records(tmp_path)
+    repo = GitRepo(tmp_path / "repo")
+    (repo.path / RECORDS).symlink_to(outside, target_is_directory=True)
+    repo.commit("Link the records", author=("Mallory", "m@bank.example"))
+    assert repo.git("ls-files", "-s", RECORDS).startswith("120000")  # a committed link
+    code, report, stderr = _check_json(repo.path)
+    assert code != 0
+    found = _messages(report) + stderr.splitlines()
+    assert any("symbolic link" in m and RECORDS in m for m in found), found
+    built = _build(repo.path)
+    assert "Traceback" not in built.stderr
+    assert CANARY not in _all_output(repo.path, report, stderr + built.stderr)
+
+
+def test_a_folder_on_the_way_to_the_records_that_leads_outside_is_refused(tmp_path: Path) -> None:
+    outside = _outside_records(tmp_path)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "data").symlink_to(outside.parent, target_is_directory=True)
+    result = load_registry(repo / "data" / RECORDS, repo_root=repo)
+    assert [f.code for f in result.findings] == ["invalid-record"]
+    assert "symbolic link" in result.findings[0].message
+    assert CANARY not in json.dumps([f.message for f in result.findings])
+    assert not result.registry.datasets
+
+
+@pytest.mark.parametrize("depth", ["signoffs/linked", "signoffs/credit-scoring/deeper"])
+def test_a_symlinked_sub_folder_in_the_records_is_reported_not_skipped(
+    tmp_path: Path, depth: str
+) -> None:
+    outside = _outside_records(tmp_path)
+    records = _records_copy(tmp_path)
+    link = records / depth
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside / "signoffs", target_is_directory=True)
+    result = load_registry(records)
+    refused = [f for f in result.findings if f.file == f"{RECORDS}/{depth}"]
+    assert len(refused) == 1 and "symbolic link" in refused[0].message, result.findings
+    assert f"{RECORDS}/{depth}" in result.registry.files
+    assert not any(s.id.startswith(f"{RECORDS}/{depth}/") for s in result.registry.signoffs)
+
+
+def test_a_symlinked_record_file_deep_in_the_records_is_refused(tmp_path: Path) -> None:
+    outside = _outside_records(tmp_path)
+    records = _records_copy(tmp_path)
+    link = records / "verifications" / "credit-scoring" / "deep" / "x.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside / "datasets" / "applications-2024.yaml")
+    result = load_registry(records)
+    (refused,) = [
+        f
+        for f in result.findings
+        if f.file == f"{RECORDS}/verifications/credit-scoring/deep/x.yaml"
+    ]
+    assert "symbolic link" in refused.message
+    assert CANARY not in json.dumps([f.message for f in result.findings])
+
+
+def test_a_fifo_among_the_records_is_reported_and_never_opened(tmp_path: Path) -> None:
+    records = _records_copy(tmp_path)
+    os.mkfifo(records / "models" / "fifo.yaml")
+    _, report, _stderr = _check_json(records.parent)
+    found = _messages(report, f"{RECORDS}/models/fifo.yaml")
+    assert len(found) == 1 and "FIFO" in found[0] and "not a regular file" in found[0], found
+
+
+def test_records_in_a_git_submodule_give_one_clear_finding(tmp_path: Path) -> None:
+    approvals = GitRepo(tmp_path / "approvals")
+    approvals.commit(
+        "Approve",
+        files={
+            "1.10-staging-bob.yaml": (
+                VALID / "signoffs/credit-scoring/1.10-staging-bob.yaml"
+            ).read_text()
+        },
+        author=("Bob Builder", "bob@bank.example"),
+    )
+    repo = _committed_repo(tmp_path)
+    repo.git(
+        "-c", "protocol.file.allow=always", "submodule", "add", "-q",
+        str(approvals.path), f"{RECORDS}/signoffs/external",
+    )  # fmt: skip
+    repo.commit("Add the approvals submodule", author=("Bob Builder", "bob@bank.example"))
+    _, report, _stderr = _check_json(repo.path)
+    found = _messages(report)
+    submodule = [m for m in found if "submodule" in m]
+    assert len(submodule) == 1 and f"{RECORDS}/signoffs/external" in submodule[0], found
+    assert not any("/.git" in m for m in found), found
+    assert not any("external/" in m and "commit" in m for m in found), found
+
+
+def test_a_file_name_that_is_not_utf8_is_a_clear_finding_and_the_build_works(
+    tmp_path: Path,
+) -> None:
+    repo = _committed_repo(tmp_path)
+    name = os.fsdecode(b"rafa-\xe9.yaml")
+    source = VALID / "signoffs" / "credit-scoring" / "1.10-staging-bob.yaml"
+    shutil.copyfile(source, repo.path / RECORDS / "signoffs" / name)
+    repo.commit("Sign off", author=("Bob Builder", "bob@bank.example"))
+    assert repo.git("status", "--porcelain") == ""
+    _, report, _stderr = _check_json(repo.path)
+    shown = f"{RECORDS}/signoffs/rafa-\ufffd.yaml"
+    found = _messages(report)
+    named = [m for m in found if shown in m]
+    assert len(named) == 1 and "not valid UTF-8" in named[0] and "rename" in named[0], found
+    assert not any("not committed" in m for m in found), found
+    built = _build(repo.path)
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -141,10 +142,10 @@ def load_settings(args: argparse.Namespace) -> Settings:
     base_dir = config_file.resolve().parent if used_config else Path.cwd()
 
     if getattr(args, "records_dir", None):
-        records_dir = Path(args.records_dir).resolve()
+        records_dir = Path(os.path.abspath(args.records_dir))  # links are refused, not followed
     else:
         configured = options.get("records_dir") or DEFAULT_RECORDS_DIR
-        records_dir = (base_dir / str(configured)).resolve()
+        records_dir = Path(os.path.abspath(base_dir / str(configured)))
 
     as_of_text = getattr(args, "as_of", None)
     if as_of_text:

@@ -17,6 +17,7 @@ did since it forked, not the reverse of what landed on the target meanwhile.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -109,7 +110,8 @@ def run_governance(
             ``GovernanceRun.changes``. A ref that cannot be read gives a
             ``history-unavailable`` error finding instead, never an exception.
     """
-    records_dir = records_dir.resolve()
+    # Not resolved: the loader must see (and refuse) a symlinked records folder.
+    records_dir = Path(os.path.abspath(records_dir))
     root = (repo_root or _find_repo_root(records_dir)).resolve()
     loaded = load_registry(records_dir, repo_root=root)
     registry = loaded.registry

@@ -9,6 +9,7 @@ are broken.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,8 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         if not self.config.enabled:
             return None
         base = Path(config.config_file_path or ".").resolve().parent
-        records_dir = (base / self.config.records_dir).resolve()
+        # Not resolved: the loader must see (and refuse) a symlinked records folder.
+        records_dir = Path(os.path.abspath(base / self.config.records_dir))
         if not records_dir.is_dir():
             raise ConfigurationError(
                 f"governance: records_dir: the folder {records_dir} does not exist. Create it "

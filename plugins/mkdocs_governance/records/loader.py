@@ -47,6 +47,7 @@ from typing import Any
 
 from ..findings import Code, Finding, error, warning
 from .decisions import read_decision
+from .discovery import discover, symlink_on_the_way
 from .model import (
     POLICY_MODEL,
     Artifact,
@@ -84,7 +85,6 @@ from .schema import (
     json_ready,
 )
 from .yamlsafe import (
-    MAX_FILE_BYTES,
     YamlError,
     YamlMap,
     YamlNode,
@@ -92,7 +92,6 @@ from .yamlsafe import (
     YamlSeq,
     read_front_matter_bytes,
     read_yaml_bytes,
-    too_large_message,
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -120,12 +119,34 @@ def load_registry(records_dir: Path, repo_root: Path | None = None) -> LoadResul
     Never raises for bad input: a missing folder, an unreadable file or a broken
     record is a finding.
     """
-    records_dir = Path(records_dir).resolve()
-    root = Path(repo_root).resolve() if repo_root is not None else records_dir.parent
+    # Not resolved inside the repository: a symlinked records folder (or a folder on
+    # the way to it) must be seen and refused, not followed.
+    given = Path(os.path.abspath(records_dir))
+    root = Path(os.path.realpath(repo_root if repo_root is not None else given.parent))
+    if not given.is_relative_to(root):
+        given = Path(os.path.realpath(given.parent)) / given.name
+    records_dir = given
     try:
         rel_dir = records_dir.relative_to(root).as_posix()
     except ValueError:
         rel_dir = records_dir.as_posix()
+    link = symlink_on_the_way(root, records_dir)
+    if link is None and not Path(os.path.realpath(records_dir)).is_relative_to(root):
+        link = records_dir
+    if link is not None:
+        shown = link.relative_to(root).as_posix() if link.is_relative_to(root) else str(link)
+        finding = error(
+            Code.INVALID_RECORD,
+            rel_dir,
+            f"`{shown}` is a symbolic link or leads outside the repository (to "
+            f"`{os.path.realpath(link)}`); the records are not "
+            "read: they must be regular files and folders in the repository, since a "
+            "link can point outside it and Git history cannot vouch for its target. "
+            "Replace the link with the folder itself",
+            rel_dir,
+            1,
+        )
+        return LoadResult(empty_registry(rel_dir), (finding,))
     if not records_dir.is_dir():
         finding = error(
             Code.INVALID_RECORD,
@@ -135,26 +156,7 @@ def load_registry(records_dir: Path, repo_root: Path | None = None) -> LoadResul
             rel_dir,
         )
         return LoadResult(empty_registry(rel_dir), (finding,))
-    sources: dict[str, Callable[[], bytes]] = {}
-    refused: list[Finding] = []
-    for current, dirnames, filenames in os.walk(records_dir):
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        for name in sorted(filenames):
-            absolute = Path(current) / name
-            relative = f"{rel_dir}/{absolute.relative_to(records_dir).as_posix()}"
-            if absolute.is_symlink():
-                refused.append(
-                    error(
-                        Code.INVALID_RECORD,
-                        relative,
-                        "is a symbolic link; a record must be a regular file in the "
-                        "repository: replace the link with the file itself",
-                        relative,
-                        1,
-                    )
-                )
-                continue
-            sources[relative] = _disk_reader(absolute)
+    sources, refused = discover(records_dir, rel_dir)
     return _load(sources, rel_dir, refused)
 
 
@@ -194,17 +196,6 @@ def parse_model_blob(path: str, data: bytes) -> Model | None:
     if state.findings or len(state.models) != 1:
         return None
     return next(iter(state.models.values()))
-
-
-def _disk_reader(path: Path) -> Callable[[], bytes]:
-    def read() -> bytes:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            # Refuse before reading: a huge file must not cost memory.
-            raise YamlError(too_large_message(size), 1)
-        return path.read_bytes()
-
-    return read
 
 
 # --- the pass ---------------------------------------------------------------------
