@@ -453,3 +453,63 @@ def test_a_file_name_that_is_not_utf8_is_a_clear_finding_and_the_build_works(
     assert not any("not committed" in m for m in found), found
     built = _build(repo.path)
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+
+
+# ------------------------------------------------------------ local git configuration
+
+SIGNOFF = f"{RECORDS}/signoffs/credit-scoring/1.10-staging-bob.yaml"
+
+
+def _signoff_findings(repo: Path) -> list[str]:
+    _, report, stderr = _check_json(repo, "--as-of", "2026-02-01")
+    assert report, stderr
+    return [m for m in _messages(report, SIGNOFF) if m.startswith("unverified-signoff")]
+
+
+def test_a_replace_ref_cannot_pass_off_a_signoff_as_the_approvers(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copytree(VALID, repo.path / RECORDS)
+    signoff = repo.path / SIGNOFF
+    text = signoff.read_text(encoding="utf-8")
+    signoff.unlink()
+    repo.commit("Add records", author=("Bob Builder", "bob@bank.example"))
+    forged = repo.commit(
+        "Approve 1.10", files={SIGNOFF: text}, author=("Mallory", "mallory@bank.example")
+    )
+    assert _signoff_findings(repo.path)  # committed by Mallory, not Bob
+    # The same tree and parent, authored as Bob, put in place with `git replace`.
+    tree, parent = repo.git("rev-parse", f"{forged}^{{tree}}", f"{forged}^").split()
+    fake = repo.git(
+        "commit-tree", tree, "-p", parent, "-m", "Approve 1.10",
+        env={"GIT_AUTHOR_NAME": "Bob Builder", "GIT_AUTHOR_EMAIL": "bob@bank.example",
+             "GIT_AUTHOR_DATE": "2026-01-15T10:00:00+00:00"},
+    ).strip()  # fmt: skip
+    repo.git("replace", forged, fake)
+    assert "Bob Builder" in repo.git("log", "-1", "--format=%an")  # git itself is fooled
+    assert _signoff_findings(repo.path), "the replaced commit was believed"
+
+
+def test_core_fsmonitor_in_the_repository_config_never_runs(tmp_path: Path) -> None:
+    repo = _committed_repo(tmp_path)
+    marker = tmp_path / "fsmonitor-ran"
+    hook = tmp_path / "hook.sh"
+    hook.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    repo.git("config", "core.fsmonitor", str(hook))
+    _check_json(repo.path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("flag", ["--skip-worktree", "--assume-unchanged"])
+def test_an_edit_hidden_by_an_index_flag_is_still_seen(tmp_path: Path, flag: str) -> None:
+    repo = _committed_repo(tmp_path)
+    assert _signoff_findings(repo.path) == []
+    repo.git("update-index", flag, SIGNOFF)
+    signoff = repo.path / SIGNOFF
+    signoff.write_text(
+        signoff.read_text(encoding="utf-8").replace("Holdout results", "Nothing"),
+        encoding="utf-8",
+    )
+    assert repo.git("status", "--porcelain") == ""  # git status does not show it
+    found = _signoff_findings(repo.path)
+    assert len(found) == 1 and "modified" in found[0], found

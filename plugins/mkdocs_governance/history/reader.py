@@ -51,7 +51,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from ..findings import Code, Finding, error
-from .gitcmd import GitRunner, HistoryError
+from .gitcmd import GitRunner, HistoryError, hidden_worktree_changes
 from .model import (
     ChangeKind,
     Commit,
@@ -261,7 +261,8 @@ def probe_repository(
     )
     if status.status != 0:
         return unavailable(_problem(subject, _explain_refusal(root, status.stderr)))
-    return replace(probe, status=status.stdout)
+    hidden = hidden_worktree_changes(runner, probe.pathspecs())
+    return replace(probe, status=status.stdout + hidden)
 
 
 def read_probed_history(
