@@ -513,3 +513,33 @@ def test_an_edit_hidden_by_an_index_flag_is_still_seen(tmp_path: Path, flag: str
     assert repo.git("status", "--porcelain") == ""  # git status does not show it
     found = _signoff_findings(repo.path)
     assert len(found) == 1 and "modified" in found[0], found
+
+
+# ------------------------------------------------------------ far-future commit dates
+
+
+def test_a_commit_dated_in_year_10000_is_implausible_not_a_broken_history(
+    tmp_path: Path,
+) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    shutil.copytree(VALID, repo.path / RECORDS)
+    signoff = repo.path / SIGNOFF
+    text = signoff.read_text(encoding="utf-8")
+    signoff.unlink()
+    repo.commit(
+        "Add records", author=("Bob Builder", "bob@bank.example"), date="2026-01-11T10:00:00+00:00"
+    )
+    repo.commit(
+        "Approve",
+        files={SIGNOFF: text},
+        author=("Bob Builder", "bob@bank.example"),
+        date="@253402300799 +1400",
+    )
+    assert "10000-01-01" in repo.git("log", "-1", "--format=%aI")
+    _, report, _stderr = _check_json(repo.path, "--as-of", "2026-02-01")
+    found = _messages(report)
+    assert not any(m.startswith("history-unavailable") for m in found), found
+    dated = [m for m in _messages(report, SIGNOFF) if m.startswith("implausible-date")]
+    assert len(dated) == 1 and "10000-01-01T13:59:59+14:00" in dated[0], found
+    built = _build(repo.path)
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
