@@ -256,6 +256,8 @@ def decode_record_bytes(data: bytes) -> str:
     """
     if len(data) > MAX_FILE_BYTES:
         raise YamlError(too_large_message(len(data)), 1)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        raise YamlError("the file is UTF-16 (or UTF-32) text, not UTF-8; save the file as UTF-8", 1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -264,7 +266,32 @@ def decode_record_bytes(data: bytes) -> str:
             f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
             line,
         ) from None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    control = _NOT_PRINTABLE.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        character = control.group()
+        name = "NUL" if character == "\0" else f"control character U+{ord(character):04X}"
+        raise YamlError(
+            f"column {column} holds a {name} byte, which a record may not contain; remove "
+            "it and save the file as plain UTF-8 text",
+            line,
+        )
+    return text
+
+
+# What YAML calls printable (YAML 1.1, section 5.1): anything else is refused by
+# the parser with a message about its internals, so it is found here first.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: every other byte of ASCII text is NUL."""
+    head = data[:256]
+    return len(head) >= 4 and head.count(0) * 3 >= len(head)
 
 
 def parse_yaml_text(text: str, *, line_offset: int = 0) -> YamlNode | None:
@@ -285,8 +312,16 @@ def parse_yaml_text(text: str, *, line_offset: int = 0) -> YamlNode | None:
         raise _explain_template(exc, text, line_offset) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, line_offset) from None
+    except yaml.reader.ReaderError as exc:  # decode_record_bytes finds these first
+        raise YamlError(
+            f"the character U+{exc.character:04X} is not allowed in a record; remove it and "
+            "save the file as plain UTF-8 text"
+            if isinstance(exc.character, int)
+            else "a character that is not allowed in a record; save the file as plain UTF-8 text",
+            text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset,
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
-        raise YamlError(f"not valid YAML: {exc}", line_offset + 1) from None
+        raise YamlError(f"not valid YAML: {' '.join(str(exc).split())}", line_offset + 1) from None
     finally:
         loader.dispose()
 
