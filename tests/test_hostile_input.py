@@ -543,3 +543,40 @@ def test_a_commit_dated_in_year_10000_is_implausible_not_a_broken_history(
     assert len(dated) == 1 and "10000-01-01T13:59:59+14:00" in dated[0], found
     built = _build(repo.path)
     assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+
+
+# ------------------------------------------------------------ all errors of a record at once
+
+
+@pytest.mark.parametrize(
+    ("target", "original", "replacement", "reference_line", "reference_words"),
+    [
+        ("experiments/exp-gbm-depth.yaml", "author: alice\ndate: 2026-01-05\n",
+         "author: nobody\n", 5, "`author` names `nobody`"),
+        ("experiments/exp-gbm-depth.yaml", "model: credit-scoring\n", "model: credit\nwhen: x\n",
+         2, "`model` names the model `credit`"),
+        ("signoffs/credit-scoring/1.10-staging-bob.yaml", "approver: bob\n",
+         "approver: nobody\nsubject: sha1:x\n", 4, "`approver` names `nobody`"),
+        ("signoffs/credit-scoring/1.10-staging-bob.yaml", 'version: "1.10"\nstage: staging\n',
+         'version: "7.0"\nstage: a/b\n', 2, "has no version `7.0`"),
+    ],
+)  # fmt: skip
+def test_a_records_reference_errors_come_with_its_schema_errors(
+    tmp_path: Path,
+    target: str,
+    original: str,
+    replacement: str,
+    reference_line: int,
+    reference_words: str,
+) -> None:
+    records = _records_copy(tmp_path)
+    path = records / target
+    text = path.read_text(encoding="utf-8")
+    assert original in text
+    path.write_text(text.replace(original, replacement, 1), encoding="utf-8")
+    findings = [f for f in load_registry(records).findings if f.file == f"{RECORDS}/{target}"]
+    codes = sorted(f.code for f in findings)
+    assert codes == ["invalid-record", "unknown-reference"], [f.format_line() for f in findings]
+    (reference,) = [f for f in findings if f.code == "unknown-reference"]
+    assert reference.line == reference_line and reference_words in reference.message
+    assert all("\n" not in f.message for f in findings)

@@ -222,6 +222,11 @@ class _State:
     # Ids claimed by records that failed to load: references to them are not
     # reported again (the file's own findings already say what is wrong).
     broken: dict[str, set[str]] = field(default_factory=dict)
+    # Records that broke their schema, with the fields that did convert: their
+    # references are checked too, so every error of a record is reported at once.
+    partial: list[tuple[str, str, str, dict[str, Any], dict[str, int]]] = field(
+        default_factory=list
+    )
 
     def invalid(self, file: str, line: int | None, message: str, subject: str = "") -> None:
         self.findings.append(error(Code.INVALID_RECORD, subject or file, message, file, line))
@@ -625,6 +630,7 @@ def _read_fields(
         record_id = path
     if not _report(state, path, issues, subject=record_id):
         state.mark_broken(kind, record_id)
+        state.partial.append((kind, record_id, path, values, lines))
         return None
     return values, lines, node, body
 
@@ -1119,6 +1125,43 @@ def _check_references(state: _State) -> None:
                 "waiver.approved_by",
                 verification.waiver.approved_by,
             )
+
+    _check_partial_references(state, refs)
+
+
+# The reference fields checked on a record that broke its schema (from what did
+# convert), so a missing `date` and an unknown `author` are reported together.
+_PARTIAL_PEOPLE = {
+    "model": ("owner",),
+    "dataset": ("owner",),
+    "experiment": ("author",),
+    "signoff": ("approver",),
+}
+_PARTIAL_TABLES = {
+    "model": (("datasets", "dataset"),),
+    "experiment": (("model", "model"), ("datasets", "dataset")),
+}
+
+
+def _check_partial_references(state: _State, refs: _References) -> None:
+    tables: dict[str, Mapping[str, Any]] = {"model": state.models, "dataset": state.datasets}
+    for kind, subject, path, values, lines in state.partial:
+        location = Location(path, 1, lines)
+        for name in _PARTIAL_PEOPLE.get(kind, ()):
+            if isinstance(values.get(name), str):
+                refs.person(subject, location, name, values[name])
+        for name, target in _PARTIAL_TABLES.get(kind, ()):
+            value = values.get(name)
+            if isinstance(value, str):
+                refs.table(subject, location, name, target, tables[target], value)
+            elif isinstance(value, tuple):
+                for index, item in enumerate(value):
+                    refs.table(subject, location, name, target, tables[target], item, index)
+        pair = {"model", "version"} <= values.keys()
+        if kind in ("signoff", "verification") and pair and values["model"] != POLICY_MODEL:
+            refs.version(subject, location, values["model"], values["version"])
+        if kind == "signoff" and isinstance(values.get("stage"), str):
+            refs.stage(subject, location, "stage", values["stage"])
 
 
 def _check_decision_numbers(state: _State) -> None:
