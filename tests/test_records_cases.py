@@ -128,6 +128,15 @@ MALFORMED = [
      ["tag `tag:yaml.org,2002:python/object/apply:os.system` is not allowed"]),
     ("nan_metric.yaml", "verifications/x.yaml", "invalid-record", 7,
      ["`metrics.auc` is `.nan`, not a number"]),
+    # Issue 10: the real line and a fix, never the parser's internals.
+    ("nul_byte.yaml", "signoffs/x.yaml", "invalid-record", 3,
+     ["column 10 holds a NUL byte", "save the file as plain UTF-8"]),
+    ("control_character.yaml", "datasets/sample.yaml", "invalid-record", 3,
+     ["column 20 holds a control character U+0007"]),
+    ("utf16_bom.yaml", "datasets/sample.yaml", "invalid-record", 1,
+     ["UTF-16", "save the file as UTF-8"]),
+    ("utf16le_no_bom.yaml", "datasets/sample.yaml", "invalid-record", 1,
+     ["UTF-16", "save the file as UTF-8"]),
 ]  # fmt: skip
 
 

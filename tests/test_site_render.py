@@ -335,6 +335,24 @@ def test_page_titles_from_record_text_are_inert_raw_or_escaped() -> None:
         assert "‹script›" in plain
 
 
+def test_page_titles_stay_inert_after_a_themes_second_decoding() -> None:
+    """`striptags` decodes entities once more: nothing may decode into markup."""
+    import html as html_module
+
+    for title in (
+        "&amp;lt;/title&amp;gt;&amp;lt;img src=x onerror=alert(1)&amp;gt;",
+        "&#60;/title&#62;",
+        "&lt/title&gt",
+        "&amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;lt;b&amp;amp;amp;amp;amp;amp;amp;amp;amp;gt;",
+        'x" onmouseover="alert(1)',
+    ):
+        plain = plain_title(title)
+        decoded = html_module.unescape(plain)
+        assert decoded == plain, title
+        assert not set("<>\"'") & set(decoded), title
+    assert plain_title("R&D models") == "R&D models"
+
+
 def test_model_card_marks_fields_the_risk_tier_requires_as_missing(tmp_path: Path) -> None:
     scenario = passing_production(tmp_path / "repo")
     text = (scenario.path / MODEL_FILE).read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ handler, no ``javascript:`` URL, no embedding element.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,7 +48,19 @@ PAYLOADS = [
     '<base href="javascript:alert(20)//">',
     "<embed src=javascript:alert(21)>",
     "<form action=javascript:alert(22)><button>xss22</button></form>",
+    # Titles: themes print page.title raw, in attributes and through `striptags`
+    # (which decodes entities once more), so entities must not decode into markup.
+    "&lt;/title&gt;&lt;img src=x onerror=alert(23)&gt;",
+    "&amp;lt;/title&amp;gt;&amp;lt;img src=x onerror=alert(24)&amp;gt;",
+    'x" onmouseover="alert(25)" data-x="',
+    "&#60;/title&#62;&#60;svg onload=alert(26)&#62;",
+    "&lt/title&gt&lt;img src=x onerror=alert(27)&gt",
 ]
+TITLE_PAYLOADS = PAYLOADS[22:]
+THEMES = ["material", "mkdocs", "readthedocs"]
+# Material prints page.title in tabs, breadcrumbs (path) and the prev/next footer
+# only with these features on.
+FEATURES = "[navigation.tabs, navigation.path, navigation.footer]"
 RECORDS = "governance_records"
 EMBEDDING = {"iframe", "object", "embed", "base", "form", "frame", "frameset", "applet"}
 URL_ATTRIBUTES = {
@@ -96,7 +110,7 @@ versions:
 """
     dataset = f"""\
 id: loans
-name: {_q(_p(8))}
+name: {_q(TITLE_PAYLOADS[0])}
 description: {_q(_p(9))}
 owner: alice
 source: {_q("javascript:alert('source')")}
@@ -108,7 +122,7 @@ license: {_q(_p(11))}
     experiment = f"""\
 id: exp-1
 model: credit
-title: {_q(_p(12))}
+title: {_q(TITLE_PAYLOADS[1])}
 hypothesis: {_q(_p(13))}
 author: bob
 date: 2026-01-03
@@ -127,7 +141,7 @@ date: 2026-01-04
 decision-makers: [alice]
 models: [credit]
 ---
-# Use GBM {_p(18)}
+# Use GBM {TITLE_PAYLOADS[2]} {TITLE_PAYLOADS[4]}
 
 {_p(19)}
 
@@ -170,6 +184,10 @@ subject: sha256:{"0" * 64}
         f"{RECORDS}/signoffs/credit/{_p(1).replace('/', '_')}.yaml": signoff,
         f"{RECORDS}/verifications/credit/fairness.yaml": verification,
         f"{RECORDS}/verifications/credit/{_p(0).replace('/', '_')}.yaml": verification_2,
+        f"{RECORDS}/models/titled.yaml": (
+            f"id: titled\nname: {_q(TITLE_PAYLOADS[3])}\nowner: alice\nrisk_tier: low\n"
+            f"description: {_q(_p(8) + _p(12) + _p(18))}\nversions: []\n"
+        ),
         # A record that does not load: its id and file name reach the findings page.
         f"{RECORDS}/models/{_p(4).replace('/', '_')}.yaml": f"id: {_q(_p(0))}\nname: 1\n",
     }
@@ -201,6 +219,35 @@ class _Collector(HTMLParser):
             self._in_script = None
 
 
+def _theme_search_form(tag: str, attributes: dict[str, str]) -> bool:
+    """The themes' own search forms (Material's, readthedocs', mkdocs' bare one)."""
+    if tag != "form":
+        return False
+    return (
+        "md-search" in attributes.get("class", "")
+        or attributes.get("id") in {"rtd-search-form", "content_search"}
+        or not attributes
+    )
+
+
+def _only_json_assignments(script: str) -> bool:
+    """True when every statement is ``var name = <JSON value>;`` (data, no code)."""
+    statements = [
+        line.strip()
+        for line in script.splitlines()
+        if line.strip() and not line.strip().startswith("//")
+    ]
+    for statement in statements:
+        match = re.fullmatch(r"var [A-Za-z_]+ = (.*);", statement)
+        if match is None:
+            return False
+        try:
+            json.loads(match.group(1))
+        except ValueError:
+            return False
+    return bool(statements)
+
+
 def _is_javascript_url(value: str) -> bool:
     # Browsers ignore whitespace and control characters inside the scheme.
     squashed = re.sub(r"[\x00-\x20]", "", value).lower()
@@ -208,8 +255,8 @@ def _is_javascript_url(value: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def xss_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built from the payload repository (gate off so it builds)."""
+def xss_repo(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    """The payload repository: records and Git text full of payloads."""
     repo = GitRepo(tmp_path_factory.mktemp("xss") / "repo")
     files = _records()
     repo.commit(
@@ -222,16 +269,24 @@ def xss_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         files={f"{RECORDS}/models/credit.yaml": files[f"{RECORDS}/models/credit.yaml"] + "# x\n"},
         author=("Mallory <script>alert('author')</script>", "m@bank.example"),
     )
+    repo.write("docs/index.md", "# Home\n")
+    return repo
+
+
+@pytest.fixture(scope="module", params=THEMES)
+def xss_site(request: pytest.FixtureRequest, xss_repo: GitRepo) -> Path:
+    """The site built from the payload repository with each theme (gate warn)."""
+    theme = request.param
+    repo = xss_repo
     repo.write(
         "mkdocs.yml",
-        "site_name: XSS\ntheme: {name: material}\n"
+        f"site_name: XSS\ntheme: {{name: {theme}, features: {FEATURES}}}\n"
         "markdown_extensions: [admonition, attr_list, md_in_html, tables]\n"
         "plugins:\n  - search\n  - governance:\n      gate: warn\n      as_of: 2026-02-01\n"
         "      repo_url: https://github.com/bank/models\n",
     )
-    repo.write("docs/index.md", "# Home\n")
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", "out"],
+        [sys.executable, "-m", "mkdocs", "build", "-d", f"out-{theme}"],
         cwd=repo.path,
         capture_output=True,
         text=True,
@@ -240,7 +295,7 @@ def xss_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return repo.path / "out"
+    return repo.path / f"out-{theme}"
 
 
 def test_payload_corpus_is_large_enough() -> None:
@@ -269,20 +324,76 @@ def test_no_html_file_contains_live_script_handlers_or_javascript_urls(xss_site:
                     problems.append(f"{name}: <{tag} {attribute}={value!r}>")
                 if attribute in URL_ATTRIBUTES and _is_javascript_url(value):
                     problems.append(f"{name}: <{tag} {attribute}={value!r}>")
-            if tag in EMBEDDING and "md-search" not in attributes.get("class", ""):
+            if tag in EMBEDDING and not _theme_search_form(tag, attributes):
                 problems.append(f"{name}: <{tag}> element")
             if tag == "style" and "alert" in str(attributes):
                 problems.append(f"{name}: <style> from a record")
         for attributes, text in collector.scripts:
+            if _only_json_assignments(text):
+                continue  # readthedocs' page data: values through `tojson`, inert
             if "alert" in text or "alert" in attributes.get("src", ""):
                 problems.append(f"{name}: <script> {text[:60]!r}")
     assert problems == []
+
+
+def test_titles_are_inert_in_title_nav_tabs_breadcrumbs_footer_and_search(xss_site: Path) -> None:
+    """Every place a theme prints a page title holds the title payloads as text.
+
+    The browser reads ``<title>`` as text up to the first ``</title>`` and decodes
+    entities in it; a raw ``<`` or an entity that decodes to one would end the
+    title early or open an element. Attributes (readthedocs' prev/next
+    ``title="..."``) must not be closed by a quote from a record.
+    """
+    titles: list[str] = []
+    problems: list[str] = []
+    for page in sorted(xss_site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        name = page.relative_to(xss_site).as_posix()
+        for raw in re.findall(r"<title>(.*?)</title>", text, flags=re.DOTALL):
+            titles.append(raw)
+            if "<" in html.unescape(raw) or ">" in html.unescape(raw):
+                problems.append(f"{name}: <title>{raw}</title>")
+        for tag, attributes in _elements(text):
+            for attribute, value in attributes.items():
+                if attribute in {"onmouseover", "data-x"}:
+                    problems.append(f"{name}: <{tag} {attribute}={value!r}> from a title's quote")
+    search = json.loads((xss_site / "search" / "search_index.json").read_text("utf-8"))
+    for entry in search["docs"]:
+        if "<" in entry["title"] and "alert" in entry["title"]:
+            problems.append(f"search index title {entry['title']!r}")
+    assert problems == []
+    # Not vacuous: the title payloads did reach the titles (as inert text).
+    joined = "\n".join(titles)
+    for number in (23, 24, 25, 26, 27):
+        assert f"alert({number})" in joined, number
+
+
+def _elements(text: str) -> list[tuple[str, dict[str, str]]]:
+    collector = _Collector()
+    collector.feed(text)
+    return collector.elements
 
 
 def test_no_style_element_from_a_record_survives(xss_site: Path) -> None:
     for page in (xss_site / "governance").rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert '<style>@import "javascript' not in text, page
+
+
+def _search(page: Any, base: str, theme: str, term: str) -> None:
+    """Type ``term`` into the theme's search box, so the results get rendered."""
+    if theme == "readthedocs":
+        page.goto(base + "search.html?q=" + term)
+    else:
+        page.goto(base + "governance/")
+        if theme == "mkdocs":
+            page.locator('a[data-bs-target="#mkdocs_search_modal"]').first.click()
+            search = page.locator("#mkdocs-search-query")
+        else:
+            search = page.locator("input.md-search__input")
+            search.click()
+        search.press_sequentially(term, delay=10)
+    page.wait_for_timeout(800)
 
 
 @pytest.mark.browser
@@ -321,12 +432,8 @@ def test_no_payload_runs_in_a_real_browser(xss_site: Path) -> None:
             page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
             for html in sorted((xss_site / "governance").rglob("index.html")):
                 page.goto(base + html.relative_to(xss_site).parent.as_posix() + "/")
-            search = page.locator("input.md-search__input")
-            for term in ("alert", "xss", "script", "Mallory"):
-                page.goto(base + "governance/")
-                search.click()
-                search.press_sequentially(term, delay=10)
-                page.wait_for_timeout(800)
+            for term in ("alert", "xss", "script", "Mallory", "title", "onerror"):
+                _search(page, base, xss_site.name.removeprefix("out-"), term)
             browser.close()
     finally:
         server.shutdown()

@@ -576,7 +576,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     """``export``: write the registry, the findings and the gate's verdict as JSON."""
     settings = load_settings(args)
     run = _run(settings, with_base=False)
-    text = json.dumps(to_jsonable(run), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(to_jsonable(run), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if args.output == "-":
         out.write(text)
     else:

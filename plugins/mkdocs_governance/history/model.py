@@ -64,6 +64,10 @@ class Commit:
     body: str
     trailers: tuple[tuple[str, str], ...] = ()
     signature: Signature | None = None
+    # The author or committer date as git wrote it, when it lies beyond what a date
+    # can hold (git accepts year 10000); the dates above are then clamped to the
+    # last representable instant, and the gate judges the commit implausible.
+    unrepresentable_date: str = ""
 
     @property
     def short_sha(self) -> str:

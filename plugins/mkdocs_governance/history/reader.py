@@ -47,11 +47,11 @@ import secrets
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from ..findings import Code, Finding, error
-from .gitcmd import GitRunner, HistoryError
+from .gitcmd import GitRunner, HistoryError, hidden_worktree_changes
 from .model import (
     ChangeKind,
     Commit,
@@ -261,7 +261,8 @@ def probe_repository(
     )
     if status.status != 0:
         return unavailable(_problem(subject, _explain_refusal(root, status.stderr)))
-    return replace(probe, status=status.stdout)
+    hidden = hidden_worktree_changes(runner, probe.pathspecs())
+    return replace(probe, status=status.stdout + hidden)
 
 
 def read_probed_history(
@@ -489,8 +490,8 @@ def _commit(fields: list[bytes], problems: list[Finding]) -> Commit | None:
         problems.append(_malformed(sha, "the commit hashes"))
         return None
     try:
-        author_date = datetime.fromisoformat(ad.decode("ascii"))
-        committer_date = datetime.fromisoformat(cd.decode("ascii"))
+        author_date, author_raw = _commit_date(ad)
+        committer_date, committer_raw = _commit_date(cd)
     except (UnicodeDecodeError, ValueError):
         problems.append(_malformed(sha, "the commit dates"))
         return None
@@ -508,7 +509,27 @@ def _commit(fields: list[bytes], problems: list[Finding]) -> Commit | None:
         body=body_text,
         trailers=parse_trailers(body_text),
         signature=NOT_CHECKED,
+        unrepresentable_date=author_raw or committer_raw,
     )
+
+
+# Git accepts timestamps up to 253402300799 (9999-12-31T23:59:59Z); shown in a
+# positive time zone that instant is in year 10000, which datetime cannot hold.
+_FAR_FUTURE = re.compile(
+    r"[0-9]{5,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[+-][0-9]{2}:[0-9]{2}|Z)"
+)
+_LAST_INSTANT = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+def _commit_date(raw: bytes) -> tuple[datetime, str]:
+    """A commit date, and its text when it is beyond year 9999 (then clamped)."""
+    text = raw.decode("ascii")
+    try:
+        return datetime.fromisoformat(text), ""
+    except ValueError:
+        if _FAR_FUTURE.fullmatch(text):
+            return _LAST_INSTANT, text
+        raise
 
 
 def _text(raw: bytes) -> str:

@@ -392,6 +392,12 @@ def _date_problem(
         )
     # The commit that wrote the record as it now is (a later edit may change the date).
     written = ctx.last_commit(path) if ctx.history.available else None
+    if written is not None and written.unrepresentable_date:
+        return (
+            f"This {what} was committed with the date {written.unrepresentable_date} "
+            f"({_commit_text(written)}), beyond year 9999: a commit from the future cannot "
+            "have been made. Re-commit the record with a true date."
+        )
     # A day of slack: the record's date and the commit's date may be in other time zones.
     if written is not None and record_date > written.author_date.date() + timedelta(days=1):
         return (

@@ -60,12 +60,14 @@ _STATUS_WORDS = {
     "obsolete": "deprecated",
     "superseded": "superseded",
 }
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}|<!--.*?-->")
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
-_NUMBERED_TITLE = re.compile(r"^(\d+)\.\s+(.*)$")
-_DATE_LINE = re.compile(r"^Date:\s*(\S.*?)\s*$", re.IGNORECASE)
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
-_LEADING_NUMBER = re.compile(r"^(\d+)")
+# Every pattern here runs on record text of up to the file cap, so each is linear in
+# its input: no lazy group followed by an optional run that can match the same
+# characters, and character classes that stop at the next delimiter. Trailing
+# characters are stripped in Python instead.
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
+_NUMBERED_TITLE = re.compile(r"^(\d{1,9})\.\s+(.*)$")
+_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\[\]\s]+)\)")
+_LEADING_NUMBER = re.compile(r"^(\d{1,9})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,16 +237,28 @@ def _first_heading(lines: list[str], first_line: int) -> tuple[int | None, int, 
             continue
         match = _HEADING.match(raw)
         if match:
-            return first_line + offset, len(match.group(1)), match.group(2).strip()
+            return first_line + offset, len(match.group(1)), _heading_text(match)
     return None, 0, ""
+
+
+def _heading_text(match: re.Match[str]) -> str:
+    """A heading's text without the optional closing ``#`` sequence."""
+    return match.group(2).rstrip(" \t#").strip()
+
+
+def _is_placeholder(text: str) -> bool:
+    """``{placeholder}`` (no brace inside) or one ``<!-- comment -->``, as the whole text."""
+    if text.startswith("{") and text.endswith("}") and len(text) >= 2:
+        inner = text[1:-1]
+        return "{" not in inner and "}" not in inner
+    return text.startswith("<!--") and len(text) >= 7 and text.find("-->", 4) == len(text) - 3
 
 
 def _placeholder_in(data: YamlMap | None, title: str | None) -> tuple[int, str] | None:
     """The first ``{placeholder}`` or ``<!-- comment -->`` standing in for a value."""
     if title is not None:
         stripped = title.strip()
-        match = _PLACEHOLDER.search(stripped)
-        if match and match.group(0) == stripped:
+        if _is_placeholder(stripped):
             return 1, stripped
     if data is None:
         return None
@@ -280,7 +294,7 @@ def _nygard_status(lines: list[str], first_line: int) -> tuple[str | None, int]:
         if heading:
             if in_status:
                 return None, first_line
-            in_status = heading.group(2).strip().lower() == "status"
+            in_status = _heading_text(heading).lower() == "status"
             continue
         if in_status and raw.strip():
             return raw.strip(), first_line + offset
@@ -292,7 +306,7 @@ def _nygard_date(lines: list[str], first_line: int) -> tuple[str | None, int]:
     for offset, raw in enumerate(lines):
         if raw.startswith("## "):
             break
-        match = _DATE_LINE.match(raw.strip())
-        if match:
-            return match.group(1), first_line + offset
+        stripped = raw.strip()
+        if stripped[:5].lower() == "date:" and stripped[5:].strip():
+            return stripped[5:].strip(), first_line + offset
     return None, first_line

@@ -25,7 +25,9 @@ def canonical_json(data: Any) -> bytes:
     ``json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``
     encoded as UTF-8: keys sorted, no insignificant spaces, non-ASCII text as is.
     """
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return text.encode("utf-8")
 
 

@@ -47,6 +47,7 @@ from typing import Any
 
 from ..findings import Code, Finding, error, warning
 from .decisions import read_decision
+from .discovery import discover, symlink_on_the_way
 from .model import (
     POLICY_MODEL,
     Artifact,
@@ -86,7 +87,6 @@ from .schema import (
     json_ready,
 )
 from .yamlsafe import (
-    MAX_FILE_BYTES,
     YamlError,
     YamlMap,
     YamlNode,
@@ -94,7 +94,6 @@ from .yamlsafe import (
     YamlSeq,
     read_front_matter_bytes,
     read_yaml_bytes,
-    too_large_message,
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -122,12 +121,34 @@ def load_registry(records_dir: Path, repo_root: Path | None = None) -> LoadResul
     Never raises for bad input: a missing folder, an unreadable file or a broken
     record is a finding.
     """
-    records_dir = Path(records_dir).resolve()
-    root = Path(repo_root).resolve() if repo_root is not None else records_dir.parent
+    # Not resolved inside the repository: a symlinked records folder (or a folder on
+    # the way to it) must be seen and refused, not followed.
+    given = Path(os.path.abspath(records_dir))
+    root = Path(os.path.realpath(repo_root if repo_root is not None else given.parent))
+    if not given.is_relative_to(root):
+        given = Path(os.path.realpath(given.parent)) / given.name
+    records_dir = given
     try:
         rel_dir = records_dir.relative_to(root).as_posix()
     except ValueError:
         rel_dir = records_dir.as_posix()
+    link = symlink_on_the_way(root, records_dir)
+    if link is None and not Path(os.path.realpath(records_dir)).is_relative_to(root):
+        link = records_dir
+    if link is not None:
+        shown = link.relative_to(root).as_posix() if link.is_relative_to(root) else str(link)
+        finding = error(
+            Code.INVALID_RECORD,
+            rel_dir,
+            f"`{shown}` is a symbolic link or leads outside the repository (to "
+            f"`{os.path.realpath(link)}`); the records are not "
+            "read: they must be regular files and folders in the repository, since a "
+            "link can point outside it and Git history cannot vouch for its target. "
+            "Replace the link with the folder itself",
+            rel_dir,
+            1,
+        )
+        return LoadResult(empty_registry(rel_dir), (finding,))
     if not records_dir.is_dir():
         finding = error(
             Code.INVALID_RECORD,
@@ -137,26 +158,7 @@ def load_registry(records_dir: Path, repo_root: Path | None = None) -> LoadResul
             rel_dir,
         )
         return LoadResult(empty_registry(rel_dir), (finding,))
-    sources: dict[str, Callable[[], bytes]] = {}
-    refused: list[Finding] = []
-    for current, dirnames, filenames in os.walk(records_dir):
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        for name in sorted(filenames):
-            absolute = Path(current) / name
-            relative = f"{rel_dir}/{absolute.relative_to(records_dir).as_posix()}"
-            if absolute.is_symlink():
-                refused.append(
-                    error(
-                        Code.INVALID_RECORD,
-                        relative,
-                        "is a symbolic link; a record must be a regular file in the "
-                        "repository: replace the link with the file itself",
-                        relative,
-                        1,
-                    )
-                )
-                continue
-            sources[relative] = _disk_reader(absolute)
+    sources, refused = discover(records_dir, rel_dir)
     return _load(sources, rel_dir, refused)
 
 
@@ -214,17 +216,6 @@ def parse_signoff_blob(path: str, data: bytes) -> SignOff | None:
     return state.signoffs[0]
 
 
-def _disk_reader(path: Path) -> Callable[[], bytes]:
-    def read() -> bytes:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            # Refuse before reading: a huge file must not cost memory.
-            raise YamlError(too_large_message(size), 1)
-        return path.read_bytes()
-
-    return read
-
-
 # --- the pass ---------------------------------------------------------------------
 
 
@@ -250,6 +241,11 @@ class _State:
     # Ids claimed by records that failed to load: references to them are not
     # reported again (the file's own findings already say what is wrong).
     broken: dict[str, set[str]] = field(default_factory=dict)
+    # Records that broke their schema, with the fields that did convert: their
+    # references are checked too, so every error of a record is reported at once.
+    partial: list[tuple[str, str, str, dict[str, Any], dict[str, int]]] = field(
+        default_factory=list
+    )
 
     def invalid(self, file: str, line: int | None, message: str, subject: str = "") -> None:
         self.findings.append(error(Code.INVALID_RECORD, subject or file, message, file, line))
@@ -705,6 +701,7 @@ def _read_fields(
         record_id = path
     if not _report(state, path, issues, subject=record_id):
         state.mark_broken(kind, record_id)
+        state.partial.append((kind, record_id, path, values, lines))
         return None
     return values, lines, node, body
 
@@ -1218,6 +1215,43 @@ def _check_references(state: _State) -> None:
                 verification.waiver.approved_by,
             )
 
+    _check_partial_references(state, refs)
+
+
+# The reference fields checked on a record that broke its schema (from what did
+# convert), so a missing `date` and an unknown `author` are reported together.
+_PARTIAL_PEOPLE = {
+    "model": ("owner",),
+    "dataset": ("owner",),
+    "experiment": ("author",),
+    "signoff": ("approver",),
+}
+_PARTIAL_TABLES = {
+    "model": (("datasets", "dataset"),),
+    "experiment": (("model", "model"), ("datasets", "dataset")),
+}
+
+
+def _check_partial_references(state: _State, refs: _References) -> None:
+    tables: dict[str, Mapping[str, Any]] = {"model": state.models, "dataset": state.datasets}
+    for kind, subject, path, values, lines in state.partial:
+        location = Location(path, 1, lines)
+        for name in _PARTIAL_PEOPLE.get(kind, ()):
+            if isinstance(values.get(name), str):
+                refs.person(subject, location, name, values[name])
+        for name, target in _PARTIAL_TABLES.get(kind, ()):
+            value = values.get(name)
+            if isinstance(value, str):
+                refs.table(subject, location, name, target, tables[target], value)
+            elif isinstance(value, tuple):
+                for index, item in enumerate(value):
+                    refs.table(subject, location, name, target, tables[target], item, index)
+        pair = {"model", "version"} <= values.keys()
+        if kind in ("signoff", "verification") and pair and values["model"] != POLICY_MODEL:
+            refs.version(subject, location, values["model"], values["version"])
+        if kind == "signoff" and isinstance(values.get("stage"), str):
+            refs.stage(subject, location, "stage", values["stage"])
+
 
 def _check_decision_numbers(state: _State) -> None:
     """Two decisions with one number (two branches both adding ADR 0007): a warning,
@@ -1246,14 +1280,15 @@ def _check_decision_numbers(state: _State) -> None:
 def _find_decision(decisions: Mapping[str, Decision], reference: str) -> Decision | None:
     """A decision named by id, file name, link or number (``0003``, ``ADR-0003``)."""
     cleaned = reference.strip()
-    link = re.search(r"\(([^)\s]+)\)", cleaned)
+    # Linear: the target stops at the next parenthesis (``(((`` cannot backtrack).
+    link = re.search(r"\(([^()\s]+)\)", cleaned)
     if link:
         cleaned = link.group(1)
     cleaned = PurePosixPath(cleaned).name.removesuffix(".md")
     if cleaned in decisions:
         return decisions[cleaned]
     number = re.search(r"(\d+)", cleaned)
-    if number and re.fullmatch(r"(?:ADR[-_ ]?)?\d+", cleaned, re.IGNORECASE):
+    if number and re.fullmatch(r"(?:ADR[-_ ]?)?\d{1,9}", cleaned, re.IGNORECASE):
         wanted = int(number.group(1))
         for decision in decisions.values():
             if decision.number == wanted:

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
+import sys
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,7 +44,15 @@ from .model import (
     SIGNOFF_DECISIONS,
     VERIFICATION_STATUSES,
 )
-from .yamlsafe import FLOAT_PATTERN, INT_PATTERN, YamlMap, YamlNode, YamlScalar, YamlSeq, to_plain
+from .yamlsafe import (
+    FLOAT_PATTERN,
+    INT_PATTERN,
+    YamlMap,
+    YamlNode,
+    YamlScalar,
+    YamlSeq,
+    as_written,
+)
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -167,9 +177,14 @@ SUBJECT = Text(
 
 @dataclass(frozen=True, slots=True)
 class Integer(FieldType):
-    """A decimal integer, at least ``minimum``."""
+    """A decimal integer between ``minimum`` and ``maximum``.
 
-    minimum: int | None = None
+    Every integer read from records has a range: a count drives a loop and a number
+    of days a date calculation, so an unbounded value would hang or overflow the gate.
+    """
+
+    minimum: int = 0
+    maximum: int = 1_000_000
     words: str = "a whole number"
 
     def convert(self, node: YamlNode, name: str, issues: Issues) -> Any:
@@ -177,26 +192,28 @@ class Integer(FieldType):
         if scalar is None:
             return INVALID
         if not INT_PATTERN.fullmatch(scalar.text):
-            issues.add(scalar.line, f"`{name}` is `{scalar.text}`; write a whole number")
+            issues.add(scalar.line, f"`{name}` is `{_shown(scalar.text)}`; write a whole number")
             return INVALID
-        value = int(scalar.text)
-        if self.minimum is not None and value < self.minimum:
+        # int() of thousands of digits is slow or refused; anything that long is out
+        # of range anyway.
+        digits = scalar.text.lstrip("+-").lstrip("0")
+        value = int(scalar.text) if len(digits) <= 18 else None
+        if value is None or not self.minimum <= value <= self.maximum:
             issues.add(
-                scalar.line, f"`{name}` is {value}; write a number of at least {self.minimum}"
+                scalar.line,
+                f"`{name}` is {_shown(scalar.text)}, out of range; write a whole number "
+                f"from {self.minimum} to {self.maximum}",
             )
             return INVALID
         return value
 
     def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "integer"}
-        if self.minimum is not None:
-            schema["minimum"] = self.minimum
-        return schema
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
 
 
 @dataclass(frozen=True, slots=True)
 class Number(FieldType):
-    """A finite decimal number, read as a float."""
+    """A finite decimal number, read as a float (NaN and infinities are refused)."""
 
     words: str = "a number"
 
@@ -206,12 +223,34 @@ class Number(FieldType):
             return INVALID
         text = scalar.text
         if not (INT_PATTERN.fullmatch(text) or FLOAT_PATTERN.fullmatch(text)):
-            issues.add(scalar.line, f"`{name}` is `{text}`, not a number; write a number like 0.85")
+            issues.add(
+                scalar.line,
+                f"`{name}` is `{_shown(text)}`, not a number; write a number like 0.85",
+            )
             return INVALID
-        return float(text)
+        value = float(text)
+        if not math.isfinite(value):
+            issues.add(
+                scalar.line,
+                f"`{name}` is `{_shown(text)}`, too large to be a finite number; write a "
+                f"number between -{sys.float_info.max:.3g} and {sys.float_info.max:.3g}",
+            )
+            return INVALID
+        return value
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "number"}
+        return {
+            "type": "number",
+            "minimum": -sys.float_info.max,
+            "maximum": sys.float_info.max,
+        }
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """``text`` for a message, shortened when a hostile record makes it huge."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit // 2]}…{text[-limit // 4 :]} ({len(text):,} characters)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,7 +442,7 @@ class Free(FieldType):
     words: str = "any value"
 
     def convert(self, node: YamlNode, name: str, issues: Issues) -> Any:
-        return to_plain(node)
+        return as_written(node)
 
     def json_schema(self) -> dict[str, Any]:
         return {}
@@ -523,7 +562,7 @@ def convert_mapping(
             ):
                 issues.add(line, f"`{prefix}extra` must be a mapping of your own fields")
                 continue
-            values["extra"] = to_plain(value_node) or {}
+            values["extra"] = as_written(value_node) or {}
             continue
         spec = by_name.get(key)
         if spec is None:
@@ -586,7 +625,11 @@ SIGNOFF_REQUIREMENT = RecordSchema(
     title="Required sign-off",
     fields=(
         Field("role", IDENTIFIER, required=True, description="The role that must approve."),
-        Field("count", Integer(minimum=1), description="Distinct approvals needed (default 1)."),
+        Field(
+            "count",
+            Integer(minimum=1, maximum=1000),
+            description="Distinct approvals needed (default 1).",
+        ),
     ),
     allow_extra=False,
 )
@@ -642,8 +685,9 @@ RULES = RecordSchema(
         Field("distinct_approvers", Boolean()),
         Field("signoff_author_must_match", Boolean()),
         Field("require_signed_commits", Boolean()),
-        Field("signoff_max_age_days", Integer(minimum=1), nullable=True),
-        Field("review_interval_days", Integer(minimum=1), nullable=True),
+        # A century: beyond it the date arithmetic leaves the calendar (year 1..9999).
+        Field("signoff_max_age_days", Integer(minimum=1, maximum=36_500), nullable=True),
+        Field("review_interval_days", Integer(minimum=1, maximum=36_500), nullable=True),
         Field("waiver_roles", IDS),
         Field("policy_change_signoffs", ListOf(SIGNOFF_REQUIREMENT)),
         Field(

@@ -28,6 +28,7 @@ YAML, and a closing ``---`` (or ``...``) line. CRLF line endings are accepted.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -255,6 +256,8 @@ def decode_record_bytes(data: bytes) -> str:
     """
     if len(data) > MAX_FILE_BYTES:
         raise YamlError(too_large_message(len(data)), 1)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        raise YamlError("the file is UTF-16 (or UTF-32) text, not UTF-8; save the file as UTF-8", 1)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -263,7 +266,32 @@ def decode_record_bytes(data: bytes) -> str:
             f"byte 0x{data[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
             line,
         ) from None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    control = _NOT_PRINTABLE.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        character = control.group()
+        name = "NUL" if character == "\0" else f"control character U+{ord(character):04X}"
+        raise YamlError(
+            f"column {column} holds a {name} byte, which a record may not contain; remove "
+            "it and save the file as plain UTF-8 text",
+            line,
+        )
+    return text
+
+
+# What YAML calls printable (YAML 1.1, section 5.1): anything else is refused by
+# the parser with a message about its internals, so it is found here first.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: every other byte of ASCII text is NUL."""
+    head = data[:256]
+    return len(head) >= 4 and head.count(0) * 3 >= len(head)
 
 
 def parse_yaml_text(text: str, *, line_offset: int = 0) -> YamlNode | None:
@@ -284,8 +312,16 @@ def parse_yaml_text(text: str, *, line_offset: int = 0) -> YamlNode | None:
         raise _explain_template(exc, text, line_offset) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, line_offset) from None
+    except yaml.reader.ReaderError as exc:  # decode_record_bytes finds these first
+        raise YamlError(
+            f"the character U+{exc.character:04X} is not allowed in a record; remove it and "
+            "save the file as plain UTF-8 text"
+            if isinstance(exc.character, int)
+            else "a character that is not allowed in a record; save the file as plain UTF-8 text",
+            text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset,
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
-        raise YamlError(f"not valid YAML: {exc}", line_offset + 1) from None
+        raise YamlError(f"not valid YAML: {' '.join(str(exc).split())}", line_offset + 1) from None
     finally:
         loader.dispose()
 
@@ -364,7 +400,7 @@ def read_front_matter_bytes(data: bytes) -> FrontMatterDocument:
 
 
 def to_plain(node: YamlNode | None) -> Any:
-    """JSON-ready data with YAML 1.2 core typing (used for free-form ``extra``/``params``).
+    """JSON-ready data with YAML 1.2 core typing (what an editor's YAML 1.2 reader sees).
 
     Unquoted ``true``/``false`` become booleans, ``null``/``~``/empty become None,
     decimal integers and floats become numbers; everything else (``yes``, ``no``,
@@ -384,6 +420,8 @@ def to_plain(node: YamlNode | None) -> Any:
         return True
     if node.text in ("false", "False", "FALSE"):
         return False
+    if len(node.text) > 4000:  # int() refuses more digits (a hostile record, not data)
+        return node.text
     if INT_PATTERN.fullmatch(node.text):
         return int(node.text)
     if FLOAT_PATTERN.fullmatch(node.text):
@@ -391,6 +429,39 @@ def to_plain(node: YamlNode | None) -> Any:
         if value == value and value not in (float("inf"), float("-inf")):
             return value
     return node.text
+
+
+def as_written(node: YamlNode | None) -> Any:
+    """Free-form data (``extra``, ``params``) that keeps each scalar as written.
+
+    Like [`to_plain`][mkdocs_governance.records.yamlsafe.to_plain], except that a
+    number stays a number only when JSON writes it back exactly as written (``1``,
+    ``0.05``); ``1.10``, ``01``, ``+1``, ``1e3`` stay text. So the export and the
+    digest keep what was written, and an edit an approver reviewed (``1.1`` ->
+    ``1.10``) always changes the digest.
+    """
+    if isinstance(node, YamlMap):
+        return {key: as_written(value) for key, value in node.items.items()}
+    if isinstance(node, YamlSeq):
+        return [as_written(item) for item in node.items]
+    if node is None or node.quoted or node.is_null:
+        return to_plain(node)
+    if node.text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return to_plain(node)
+    return _written_number(node.text)
+
+
+def _written_number(text: str) -> Any:
+    """A number when JSON writes it back exactly as written, else the text itself."""
+    if len(text) > 40:  # no number JSON writes is this long; int() of 5,000 digits raises
+        return text
+    if INT_PATTERN.fullmatch(text):
+        number = int(text)
+        return number if str(number) == text else text
+    if FLOAT_PATTERN.fullmatch(text):
+        value = float(text)
+        return value if math.isfinite(value) and repr(value) == text else text
+    return text
 
 
 INT_PATTERN = re.compile(r"[-+]?[0-9]+")

@@ -100,7 +100,19 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 
 def draw_svg(spec: PlotSpec) -> bytes:
-    """Draw ``spec`` with matplotlib's Agg machinery and return the SVG bytes."""
+    """Draw ``spec`` with matplotlib's Agg machinery and return the SVG bytes.
+
+    Every text on a plot (title, axis labels, tick labels, legend) comes from
+    records, and record text is never interpreted: matplotlib's mathtext is off for
+    the whole drawing, so a metric named ``$\\foo$`` is drawn as written.
+    """
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _draw_svg(spec)
+
+
+def _draw_svg(spec: PlotSpec) -> bytes:
     import io
 
     import matplotlib

@@ -349,13 +349,30 @@ def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> li
 def plain_title(title: str) -> str:
     """A page or nav title that is inert in any theme context.
 
-    Themes print titles raw (navigation) or through ``striptags``, which unescapes
-    entities (``<title>``), so neither raw nor escaped text is safe in both: angle
-    brackets become the lookalikes ‹ › and ``&`` stays as is. Entities are decoded
-    first: a title MkDocs extracted from the rendered heading arrives escaped.
+    Themes print titles raw (navigation, MkDocs' own themes' ``<title>``), inside
+    double-quoted attributes (readthedocs' prev/next ``title="..."``) or through
+    ``striptags``, which unescapes entities (Material's ``<title>``). No escaping is
+    right for all of them, so the title is made plain text that every one of these
+    leaves unchanged: entities are decoded until nothing changes (a record's
+    ``&amp;lt;`` would otherwise become ``<`` in the theme's second decoding), then
+    angle brackets become the lookalikes ‹ ›, quotes become ＂ and ’, and an ``&``
+    that could still start an entity becomes ＆.
     """
-    text = html.unescape(title)
-    return " ".join(text.replace("<", "‹").replace(">", "›").split())
+    text = title
+    for _ in range(_TITLE_DECODINGS):
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    for character, lookalike in _TITLE_LOOKALIKES.items():
+        text = text.replace(character, lookalike)
+    if html.unescape(text) != text:
+        text = text.replace("&", "＆")
+    return " ".join(text.split())
+
+
+_TITLE_DECODINGS = 8
+_TITLE_LOOKALIKES = {"<": "‹", ">": "›", '"': "＂", "'": "’"}
 
 
 # ---------------------------------------------------------------- lookups
@@ -1536,7 +1553,10 @@ def _render_json(context: _Context) -> None:
     context.pages.append(
         GeneratedPage(
             _page_path(context, "governance.json"),
-            json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n",
+            json.dumps(
+                data, indent=2, sort_keys=True, ensure_ascii=False, default=str, allow_nan=False
+            )
+            + "\n",
         )
     )
 
