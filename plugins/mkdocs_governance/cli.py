@@ -112,7 +112,39 @@ def read_plugin_options(config_file: Path) -> dict[str, Any]:
                             f"{config_file}: the options of the `{name}` plugin must be a mapping"
                         )
                     return options
+    return _no_governance_plugin(config_file, plugins)
+
+
+def _no_governance_plugin(config_file: Path, plugins: list[Any]) -> dict[str, Any]:
+    """No governance entry: a misspelling stops (exit 2), a plain absence is said aloud."""
+    from .locate import misspelled_plugin, plugin_names
+
+    typo = misspelled_plugin(plugin_names(plugins), PLUGIN_NAMES)
+    if typo is not None:
+        line = _line_of(config_file, typo)
+        raise UsageError(
+            f"{config_file}{f':{line}' if line else ''}: mkdocs.yml has no governance plugin: "
+            f"`{typo}` is not a plugin name (did you mean `governance`?); fix the entry "
+            "under `plugins:` (`mkdocs build` stops on it too)"
+        )
+    sys.stderr.write(
+        f"warning: {config_file} has no governance plugin under `plugins:`, so `mkdocs build` "
+        "generates no wiki and runs no gate; add `- governance` to it. Judging with the "
+        "default options.\n"
+    )
     return {}
+
+
+def _line_of(config_file: Path, name: str) -> int | None:
+    try:
+        lines = config_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for number, text in enumerate(lines, 1):
+        stripped = text.strip().lstrip("-").strip()
+        if stripped == name or stripped.startswith(f"{name}:"):
+            return number
+    return None
 
 
 def parse_date(text: str, where: str) -> date:
@@ -129,8 +161,12 @@ def load_settings(args: argparse.Namespace) -> Settings:
     Flags win over mkdocs.yml. A missing default ``mkdocs.yml`` falls back on
     ``./governance_records``; a missing ``--config-file`` given explicitly is an error.
     """
-    config_file = Path(getattr(args, "config_file", None) or DEFAULT_CONFIG)
+    from .locate import find_config_file, find_records_dir
+
     explicit = getattr(args, "config_file", None) is not None
+    # Like git finds .git: the nearest mkdocs.yml at or above the current folder.
+    found = None if explicit else find_config_file(Path.cwd())
+    config_file = Path(args.config_file) if explicit else (found or Path(DEFAULT_CONFIG))
     options: dict[str, Any] = {}
     used_config: Path | None = None
     if config_file.is_file():
@@ -142,6 +178,10 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
     if getattr(args, "records_dir", None):
         records_dir = Path(args.records_dir).resolve()
+    elif used_config is None:
+        records_dir = find_records_dir(Path.cwd(), DEFAULT_RECORDS_DIR) or (
+            Path.cwd() / DEFAULT_RECORDS_DIR
+        )
     else:
         configured = options.get("records_dir") or DEFAULT_RECORDS_DIR
         records_dir = (base_dir / str(configured)).resolve()
@@ -378,8 +418,11 @@ def run_signoff(args: argparse.Namespace, out: TextIO) -> int:
     if policy is None:
         raise UsageError("policy.yaml cannot be loaded; run `mkdocs-governance check` first")
     if args.stage not in policy.stages:
+        from .records.schema import did_you_mean
+
         raise UsageError(
-            f"`{args.stage}` is not a stage of the policy; stages: {', '.join(policy.stages)}"
+            f"`{args.stage}` is not a stage of the policy{did_you_mean(args.stage, policy.stages)}; "
+            f"stages: {', '.join(policy.stages)}"
         )
     email = _git_user_email(root)
     person = match_person(registry.people, "", email)
