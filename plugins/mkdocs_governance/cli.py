@@ -281,7 +281,16 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(format_text(broken))
         raise UsageError("no usable policy.yaml, so nothing can be judged; fix the findings above")
     out.write(render(run.report, args.format))
-    return EXIT_OK if run.report.passed else EXIT_ERRORS
+    # CI judges a clean clone of the last commit: say so when that is another verdict.
+    from .committed import describe, judge_committed
+
+    committed = judge_committed(run, as_of=settings.as_of, base_ref=settings.base_ref)
+    note = describe(committed) if committed is not None else ""
+    (out if args.format == "text" else sys.stderr).write(note)
+    ci_fails = committed is not None and committed.differs and not (
+        committed.report is not None and committed.report.passed
+    )
+    return EXIT_OK if run.report.passed and not ci_fails else EXIT_ERRORS
 
 
 def _digest_arguments(parser: argparse.ArgumentParser) -> None:
