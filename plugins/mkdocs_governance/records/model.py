@@ -123,6 +123,9 @@ class Rules:
     waiver_roles: tuple[str, ...] = ()
     # Sign-offs a pull request must carry to change people.yaml or policy.yaml.
     policy_change_signoffs: tuple[SignoffRequirement, ...] = ()
+    # The backfill cut-over (policy/backfill.py): records dated and committed on or
+    # before it are judged by their recorded dates, not by the commit that added the version.
+    backfill_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

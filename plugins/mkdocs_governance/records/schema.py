@@ -649,6 +649,13 @@ RULES = RecordSchema(
         Field("review_interval_days", Integer(minimum=1), nullable=True),
         Field("waiver_roles", IDS),
         Field("policy_change_signoffs", ListOf(SIGNOFF_REQUIREMENT)),
+        Field(
+            "backfill_until",
+            Date(),
+            nullable=True,
+            description="Backfill cut-over: sign-offs and verifications dated and committed "
+            "on or before this day are judged by their recorded dates.",
+        ),
     ),
     allow_extra=False,
 )
