@@ -71,7 +71,8 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style", "pre", "code"):
             self.skip += 1
-        if any(name == "markdown" for name, _ in attrs):
+        # `markdown="0"` wraps HTML that is already rendered (record text): inert.
+        if any(name == "markdown" and value != "0" for name, value in attrs):
             self.markdown_attributes.append(tag)
 
     def handle_endtag(self, tag: str) -> None:

@@ -78,8 +78,11 @@ def _config_loader() -> type:
     return loader
 
 
-def read_plugin_options(config_file: Path) -> dict[str, Any]:
+def read_plugin_options(config_file: Path, *, expect_plugin: bool = True) -> dict[str, Any]:
     """The ``governance`` plugin's options in ``config_file`` (``{}`` if not listed).
+
+    A misspelled plugin entry is a UsageError; a missing one is said on stderr unless
+    ``expect_plugin`` is false (``generate`` serves engines that run no plugin).
 
     Raises:
         UsageError: the file cannot be read or parsed.
@@ -112,10 +115,12 @@ def read_plugin_options(config_file: Path) -> dict[str, Any]:
                             f"{config_file}: the options of the `{name}` plugin must be a mapping"
                         )
                     return options
-    return _no_governance_plugin(config_file, plugins)
+    return _no_governance_plugin(config_file, plugins, expect_plugin)
 
 
-def _no_governance_plugin(config_file: Path, plugins: list[Any]) -> dict[str, Any]:
+def _no_governance_plugin(
+    config_file: Path, plugins: list[Any], expect_plugin: bool = True
+) -> dict[str, Any]:
     """No governance entry: a misspelling stops (exit 2), a plain absence is said aloud."""
     from .locate import misspelled_plugin, plugin_names
 
@@ -127,6 +132,8 @@ def _no_governance_plugin(config_file: Path, plugins: list[Any]) -> dict[str, An
             f"`{typo}` is not a plugin name (did you mean `governance`?); fix the entry "
             "under `plugins:` (`mkdocs build` stops on it too)"
         )
+    if not expect_plugin:
+        return {}
     sys.stderr.write(
         f"warning: {config_file} has no governance plugin under `plugins:`, so `mkdocs build` "
         "generates no wiki and runs no gate; add `- governance` to it. Judging with the "
@@ -170,7 +177,9 @@ def load_settings(args: argparse.Namespace) -> Settings:
     options: dict[str, Any] = {}
     used_config: Path | None = None
     if config_file.is_file():
-        options = read_plugin_options(config_file)
+        options = read_plugin_options(
+            config_file, expect_plugin=getattr(args, "expect_plugin", True)
+        )
         used_config = config_file
     elif explicit:
         raise UsageError(f"the config file {config_file} does not exist")
@@ -287,8 +296,10 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
     committed = judge_committed(run, as_of=settings.as_of, base_ref=settings.base_ref)
     note = describe(committed) if committed is not None else ""
     (out if args.format == "text" else sys.stderr).write(note)
-    ci_fails = committed is not None and committed.differs and not (
-        committed.report is not None and committed.report.passed
+    ci_fails = (
+        committed is not None
+        and committed.differs
+        and not (committed.report is not None and committed.report.passed)
     )
     return EXIT_OK if run.report.passed and not ci_fails else EXIT_ERRORS
 
@@ -648,6 +659,28 @@ COMMANDS["diff"] = Command(
     "and HEAD: stage changes, sign-offs, stale approvals, findings introduced and "
     "resolved, metric deltas. Markdown for a pull-request comment, or JSON. Exit codes: "
     "0 printed, 2 usage problem or base not readable (the gate is `check`'s job).",
+)
+
+
+def _generate_arguments(parser: argparse.ArgumentParser) -> None:
+    from .generate import add_arguments
+
+    add_arguments(parser)
+
+
+def _run_generate(args: argparse.Namespace, out: TextIO) -> int:
+    from .generate import run_generate
+
+    return run_generate(args, out)
+
+
+COMMANDS["generate"] = Command(
+    "write the wiki's pages, plots and assets into a folder, for any engine",
+    _generate_arguments,
+    _run_generate,
+    "Write the governance wiki (pages, plots, governance.json, assets) into --output, "
+    "e.g. docs/governance, for an engine that runs no MkDocs plugin (Zensical). Not the "
+    "gate: exit 0 once written (2 on a usage problem); run `check` as its own step.",
 )
 
 

@@ -199,7 +199,6 @@ def describe(verdict: CommittedVerdict, *, shown: str = "check") -> str:
     """The text ``check`` prints after its report: loud when a clean clone differs."""
     if not verdict.files:
         return ""
-    head = verdict.head[:10]
     listing = "".join(f"  {f.path}: {f.state}\n" for f in verdict.files)
     count = len(verdict.files)
     files = f"{count} record file{'s' if count != 1 else ''}"
@@ -208,12 +207,12 @@ def describe(verdict: CommittedVerdict, *, shown: str = "check") -> str:
     if not verdict.differs:
         return (
             f"note: {files} in this working tree differ{'s' if count == 1 else ''} from the "
-            f"last commit ({head}); a clean clone of it (what CI checks out) gets the same "
+            f"last commit; a clean clone of it (what CI checks out) gets the same "
             f"errors:\n{listing}"
         )
     lines = [
         f"WARNING: this verdict is not CI's. {files} in this working tree "
-        f"differ{'s' if count == 1 else ''} from the last commit ({head}), and a clean clone "
+        f"differ{'s' if count == 1 else ''} from the last commit, and a clean clone "
         f"of it (what CI checks out) is judged differently:",
         listing.rstrip("\n"),
     ]
@@ -232,7 +231,7 @@ def describe(verdict: CommittedVerdict, *, shown: str = "check") -> str:
             lines.append("Errors only a clean clone gets:")
             lines.extend(f"  {f.format_line()}" for f in appear)
         gone = [f for f in verdict.disappear if f.is_error]
-        if gone:
+        if gone and errors:  # when the clone passes, the report above lists them all
             lines.append("Errors of this working tree that a clean clone does not get:")
             lines.extend(f"  {f.format_line()}" for f in gone)
     if any(f.state.startswith("ignored") for f in verdict.files):
