@@ -132,6 +132,7 @@ def _commands(body: list[str], line: int) -> list[Command]:
         if not text.startswith("$ "):
             raise ValueError(f"guide line {line + index}: output before any command: {text!r}")
         command = [text[2:]]
+        first = line + index + 1  # the guide's line of the ``$`` (1-based)
         heredoc = _HEREDOC.search(text)
         index += 1
         if heredoc:
@@ -144,7 +145,7 @@ def _commands(body: list[str], line: int) -> list[Command]:
         while index < len(body) and not body[index].startswith("$ "):
             expected.append(body[index])
             index += 1
-        commands.append(Command("\n".join(command), tuple(expected), line + index))
+        commands.append(Command("\n".join(command), tuple(expected), first))
     return commands
 
 
