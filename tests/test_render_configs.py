@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.guide import FileBlock, parse
+
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "governance_records"
 # Two years after the example's story: its approvals have expired, the gate fails,
@@ -36,8 +38,18 @@ plugins:
       as_of: {LATE}
 """
 
+
+def _guide_config() -> str:
+    """The getting-started guide's ``mkdocs.yml``, up to its ``plugins:`` (added below)."""
+    guide = parse((ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8"))
+    (config,) = [s for s in guide.steps if isinstance(s, FileBlock) and s.path == "mkdocs.yml"]
+    head, plugins, tail = config.content.partition("plugins:\n")
+    assert plugins and "governance" in tail, "the guide's mkdocs.yml lists the plugin last"
+    return head
+
+
 CONFIGS = {
-    "guide-bare": "site_name: Model governance\ntheme:\n  name: material\n",
+    "guide-bare": _guide_config(),
     "material-no-extensions": "site_name: Material\ntheme: material\nmarkdown_extensions: []\n",
     "mkdocs-theme": "site_name: MkDocs theme\ntheme: mkdocs\n",
     "readthedocs-theme": "site_name: RTD theme\ntheme: readthedocs\n",
