@@ -9,13 +9,15 @@ At the end a fresh ``git clone`` of the repository the guide built must get the 
 verdict as the working tree, and every file of the guide's file tree must exist.
 
 The one placeholder the guide has, ``/path/to/mkdocs-governance`` ("your clone of the
-project"), is this checkout. ``mkdocs serve`` gets a free port and is stopped once it
+project"), is a copy of this checkout (pip builds in the source folder; the checkout
+stays untouched). ``mkdocs serve`` gets a free port and is stopped once it
 served the dashboard.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -46,6 +48,14 @@ def test_following_the_guide_gives_the_outputs_it_shows_and_ci_agrees(tmp_path: 
     guide = parse(GUIDE.read_text(encoding="utf-8"))
     shell = Shell(tmp_path / "work", fresh_environment(tmp_path / "home"), tmp_path / ".state")
     shell.cwd.mkdir()
+    checkout = tmp_path / "mkdocs-governance"
+    shutil.copytree(
+        ROOT,
+        checkout,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "site", "build", "*.egg-info", ".*cache", "__pycache__"
+        ),
+    )
     written: set[str] = set()
     repo: Path | None = None
     last_check: str | None = None
@@ -58,7 +68,7 @@ def test_following_the_guide_gives_the_outputs_it_shows_and_ci_agrees(tmp_path: 
             continue
         if isinstance(step, Tree):
             continue  # checked at the end, once every file exists
-        command = step.text.replace(PLACEHOLDER, str(ROOT))
+        command = step.text.replace(PLACEHOLDER, str(checkout))
         if command.split()[:2] == ["mkdocs", "serve"]:
             page = shell.serve(command)
             assert "Governance dashboard" in page and "Gate: PASSED" in page
