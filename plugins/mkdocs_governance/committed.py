@@ -14,6 +14,7 @@ Core-level (no MkDocs); runs git, so it is called by the adapters, not by the po
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -96,7 +97,7 @@ def uncommitted_record_files(run: GovernanceRun) -> tuple[UncommittedFile, ...]:
     folder = run.repo_root / records_dir
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.suffix.lower() in RECORD_SUFFIXES:
+            if (path.is_file() or path.is_symlink()) and path.suffix.lower() in RECORD_SUFFIXES:
                 on_disk[path.relative_to(run.repo_root).as_posix()] = path
     files: list[UncommittedFile] = []
     for relative in sorted(set(on_disk) | {p for p in committed if p.endswith(RECORD_SUFFIXES)}):
@@ -110,10 +111,25 @@ def uncommitted_record_files(run: GovernanceRun) -> tuple[UncommittedFile, ...]:
                 files.append(UncommittedFile(relative, "ignored by .gitignore, never committed"))
         elif relative not in on_disk:
             files.append(UncommittedFile(relative, "deleted, not committed"))
-        elif on_disk[relative].read_bytes() != committed[relative]:
+        elif not _same_content(on_disk[relative], committed[relative]):
             what = "staged, not committed" if state is WorktreeState.STAGED else "modified"
             files.append(UncommittedFile(relative, f"{what}, not committed"))
     return tuple(files)
+
+
+def _same_content(path: Path, blob: bytes) -> bool:
+    """Whether ``path`` holds ``blob``, as Git would store it (a symlink as its target).
+
+    The size is compared first, so a huge or special file is never read whole.
+    """
+    try:
+        if path.is_symlink():
+            return os.fsencode(os.readlink(path)) == blob
+        if path.stat().st_size != len(blob):
+            return False
+        return path.read_bytes() == blob
+    except OSError:
+        return False
 
 
 def judge_committed(
