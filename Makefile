@@ -1,24 +1,32 @@
 # The two commands of the README:
-#   make site   install into .venv (created if missing) and build the example site
-#   make test   install into .venv (with test extras) and run the whole test suite
+#   make site   install into .venv (created if missing) what the site needs, and build it
+#   make test   install into .venv the test extra too, and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: site test install lint serve clean
 
+# The site: the package and the `docs` extra (the API reference page), nothing for tests.
+$(VENV)/.site-installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[docs]'
+	touch $@
+
+# Everything: the test extra (which includes the docs extra's packages).
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	touch $@
+	touch $@ $(VENV)/.site-installed
 
 install: $(VENV)/.installed
 
-site: install
+site: $(VENV)/.site-installed
 	$(VENV)/bin/mkdocs build --strict
 
-serve: install
+serve: $(VENV)/.site-installed
 	$(VENV)/bin/mkdocs serve
 
 test: install

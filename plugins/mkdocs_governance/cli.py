@@ -84,8 +84,11 @@ def _config_loader() -> type:
     return loader
 
 
-def read_plugin_options(config_file: Path) -> dict[str, Any]:
+def read_plugin_options(config_file: Path, *, expect_plugin: bool = True) -> dict[str, Any]:
     """The ``governance`` plugin's options in ``config_file`` (``{}`` if not listed).
+
+    A misspelled plugin entry is a UsageError; a missing one is said on stderr unless
+    ``expect_plugin`` is false (``generate`` serves engines that run no plugin).
 
     Raises:
         UsageError: the file cannot be read or parsed.
@@ -118,7 +121,43 @@ def read_plugin_options(config_file: Path) -> dict[str, Any]:
                             f"{config_file}: the options of the `{name}` plugin must be a mapping"
                         )
                     return options
+    return _no_governance_plugin(config_file, plugins, expect_plugin)
+
+
+def _no_governance_plugin(
+    config_file: Path, plugins: list[Any], expect_plugin: bool = True
+) -> dict[str, Any]:
+    """No governance entry: a misspelling stops (exit 2), a plain absence is said aloud."""
+    from .locate import misspelled_plugin, plugin_names
+
+    typo = misspelled_plugin(plugin_names(plugins), PLUGIN_NAMES)
+    if typo is not None:
+        line = _line_of(config_file, typo)
+        raise UsageError(
+            f"{config_file}{f':{line}' if line else ''}: mkdocs.yml has no governance plugin: "
+            f"`{typo}` is not a plugin name (did you mean `governance`?); fix the entry "
+            "under `plugins:` (`mkdocs build` stops on it too)"
+        )
+    if not expect_plugin:
+        return {}
+    sys.stderr.write(
+        f"warning: {config_file} has no governance plugin under `plugins:`, so `mkdocs build` "
+        "generates no wiki and runs no gate; add `- governance` to it. Judging with the "
+        "default options.\n"
+    )
     return {}
+
+
+def _line_of(config_file: Path, name: str) -> int | None:
+    try:
+        lines = config_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for number, text in enumerate(lines, 1):
+        stripped = text.strip().lstrip("-").strip()
+        if stripped == name or stripped.startswith(f"{name}:"):
+            return number
+    return None
 
 
 def parse_date(text: str, where: str) -> date:
@@ -135,12 +174,18 @@ def load_settings(args: argparse.Namespace) -> Settings:
     Flags win over mkdocs.yml. A missing default ``mkdocs.yml`` falls back on
     ``./governance_records``; a missing ``--config-file`` given explicitly is an error.
     """
-    config_file = Path(getattr(args, "config_file", None) or DEFAULT_CONFIG)
+    from .locate import find_config_file, find_records_dir
+
     explicit = getattr(args, "config_file", None) is not None
+    # Like git finds .git: the nearest mkdocs.yml at or above the current folder.
+    found = None if explicit else find_config_file(Path.cwd())
+    config_file = Path(args.config_file) if explicit else (found or Path(DEFAULT_CONFIG))
     options: dict[str, Any] = {}
     used_config: Path | None = None
     if config_file.is_file():
-        options = read_plugin_options(config_file)
+        options = read_plugin_options(
+            config_file, expect_plugin=getattr(args, "expect_plugin", True)
+        )
         used_config = config_file
     elif explicit:
         raise UsageError(f"the config file {config_file} does not exist")
@@ -153,6 +198,10 @@ def load_settings(args: argparse.Namespace) -> Settings:
     if getattr(args, "records_dir", None):
         # Not resolved: a symlinked records folder must stay visible to be refused.
         records_dir = Path(os.path.abspath(args.records_dir))
+    elif used_config is None:
+        records_dir = find_records_dir(Path.cwd(), DEFAULT_RECORDS_DIR) or (
+            Path.cwd() / DEFAULT_RECORDS_DIR
+        )
     else:
         configured = options.get("records_dir") or DEFAULT_RECORDS_DIR
         records_dir = Path(os.path.abspath(base_dir / str(configured)))
@@ -320,7 +369,18 @@ def run_check(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(format_text(broken))
         raise UsageError("no usable policy.yaml, so nothing can be judged; fix the findings above")
     out.write(render(run.report, args.format))
-    return EXIT_OK if run.report.passed else EXIT_ERRORS
+    # CI judges a clean clone of the last commit: say so when that is another verdict.
+    from .committed import describe, judge_committed
+
+    committed = judge_committed(run, as_of=settings.as_of, base_ref=settings.base_ref)
+    note = describe(committed) if committed is not None else ""
+    (out if args.format == "text" else sys.stderr).write(note)
+    ci_fails = (
+        committed is not None
+        and committed.differs
+        and not (committed.report is not None and committed.report.passed)
+    )
+    return EXIT_OK if run.report.passed and not ci_fails else EXIT_ERRORS
 
 
 def _digest_arguments(parser: argparse.ArgumentParser) -> None:
@@ -466,8 +526,11 @@ def run_signoff(args: argparse.Namespace, out: TextIO) -> int:
     if policy is None:
         raise UsageError("policy.yaml cannot be loaded; run `mkdocs-governance check` first")
     if args.stage not in policy.stages:
+        from .records.schema import did_you_mean
+
         raise UsageError(
-            f"`{args.stage}` is not a stage of the policy; stages: {', '.join(policy.stages)}"
+            f"`{args.stage}` is not a stage of the policy{did_you_mean(args.stage, policy.stages)}; "
+            f"stages: {', '.join(policy.stages)}"
         )
     email = _git_user_email(root)
     person = match_person(registry.people, "", email)
@@ -706,6 +769,28 @@ COMMANDS["diff"] = Command(
     "and HEAD: stage changes, sign-offs, stale approvals, findings introduced and "
     "resolved, metric deltas. Markdown for a pull-request comment, or JSON. Exit codes: "
     "0 printed, 2 usage problem or base not readable (the gate is `check`'s job).",
+)
+
+
+def _generate_arguments(parser: argparse.ArgumentParser) -> None:
+    from .generate import add_arguments
+
+    add_arguments(parser)
+
+
+def _run_generate(args: argparse.Namespace, out: TextIO) -> int:
+    from .generate import run_generate
+
+    return run_generate(args, out)
+
+
+COMMANDS["generate"] = Command(
+    "write the wiki's pages, plots and assets into a folder, for any engine",
+    _generate_arguments,
+    _run_generate,
+    "Write the governance wiki (pages, plots, governance.json, assets) into --output, "
+    "e.g. docs/governance, for an engine that runs no MkDocs plugin (Zensical). Not the "
+    "gate: exit 0 once written (2 on a usage problem); run `check` as its own step.",
 )
 
 

@@ -27,6 +27,7 @@ from .core import GovernanceRun, run_governance
 from .findings import Finding, error
 from .history import read_history_cached
 from .history.model import History
+from .markdown_setup import ensure_markdown_extensions
 from .reporting import format_text
 from .site import GeneratedPage, SiteOptions, navigation, plain_title, render_site
 from .site.safety import sanitize_html
@@ -77,6 +78,12 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             extra = config.extra_css if asset.endswith(".css") else config.extra_javascript
             if target not in [str(item) for item in extra]:
                 extra.append(target)
+        # The pages need a few Markdown extensions whatever mkdocs.yml lists (docs: Getting started).
+        added = ensure_markdown_extensions(
+            config.markdown_extensions, config.mdx_configs, config.theme.name
+        )
+        if added:
+            log.info("enabled for the wiki's pages: %s", ", ".join(added))
         return config
 
     def _trust_base_config(self, config: MkDocsConfig) -> None:

@@ -33,6 +33,7 @@ from ..records.model import (
     Verification,
 )
 from . import trust
+from .backfill import is_backfilled
 from .context import POLICY_MODEL, Context
 from .model import ItemState
 
@@ -380,7 +381,7 @@ def _date_problem(
             "date, or record it against the right version."
         )
     created = ctx.created_at(version) if ctx.history.available else None
-    if created is not None and record_date < created:
+    if created is not None and record_date < created and not is_backfilled(ctx, record_date, path):
         provenance = ctx.provenance_of(version)
         commit = ctx.history.commit(provenance.created_sha) if provenance else None
         which = f" ({_commit_text(commit)})" if commit else ""

@@ -148,6 +148,9 @@ class Rules:
     # Record signatures (``signature:`` in a sign-off or verification): "accepted" in
     # place of commit authorship, "required" of every such record, or "ignored".
     record_signatures: str = "accepted"
+    # The backfill cut-over (policy/backfill.py): records dated and committed on or
+    # before it are judged by their recorded dates, not by the commit that added the version.
+    backfill_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

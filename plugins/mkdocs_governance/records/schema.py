@@ -538,6 +538,9 @@ class RecordSchema(FieldType):
 def did_you_mean(word: str, candidates: Sequence[str]) -> str:
     """`` (did you mean `x`?)`` when a candidate is close to ``word``, else ``""``."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    if not close and len(word) >= 3:
+        # An abbreviation (`prod`, `dev`) is too short for difflib's ratio.
+        close = [c for c in candidates if c.lower().startswith(word.lower())][:1]
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 
@@ -695,6 +698,13 @@ RULES = RecordSchema(
             Choice(("accepted", "required", "ignored")),
             description="Record signatures (`--sign`): accepted in place of commit "
             "authorship (default), required of every sign-off and verification, or ignored.",
+        ),
+        Field(
+            "backfill_until",
+            Date(),
+            nullable=True,
+            description="Backfill cut-over: sign-offs and verifications dated and committed "
+            "on or before this day are judged by their recorded dates.",
         ),
     ),
     allow_extra=False,
