@@ -93,8 +93,13 @@ subject: {subject}
 """
 
 
-def build_upstream(path: Path, *, with_production_signoff: bool = True) -> GitRepo:
-    """The remote: ``main`` approved for staging, ``promote`` the pull request."""
+def build_upstream(
+    path: Path, *, with_production_signoff: bool = True, retrain: bool = True
+) -> GitRepo:
+    """The remote: ``main`` approved for staging, ``promote`` the pull request.
+
+    ``retrain=False``: the pull request only promotes and signs off, so its gate passes.
+    """
     repo = GitRepo(path)
     repo.commit(
         "Governance policy and people",
@@ -125,8 +130,10 @@ def build_upstream(path: Path, *, with_production_signoff: bool = True) -> GitRe
     )
     repo.git("checkout", "-q", "-b", BRANCH)
     repo.commit(
-        "Retrain credit 1.0 and promote it to production",
-        files={MODEL: model_yaml("production", auc=0.87)},
+        "Retrain credit 1.0 and promote it to production"
+        if retrain
+        else "Promote credit 1.0 to production",
+        files={MODEL: model_yaml("production", auc=0.87 if retrain else 0.85)},
         author=ADA,
         date=stamp(10),
     )
