@@ -23,6 +23,7 @@ serve: install
 
 test: install
 	bash scripts/ensure_browser.sh
+	bash scripts/ensure_actionlint.sh
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: install
