@@ -223,6 +223,8 @@ def test_served_preview_links_all_open_pages_with_the_banner(browser: Any, tmp_p
         assert head[:10] in text
         assert "refs/remotes/origin/main" in text
         assert "published wiki" in text
+        # Served over http, search works: the from-disk note is not shown.
+        assert "search does not work" not in text
     changes = site / "governance" / "changes.html"
     html = changes.read_text(encoding="utf-8")
     assert f'href="{PUBLISHED}"' in html
