@@ -211,6 +211,59 @@ def test_github_push_to_main_publishes_a_passing_wiki_without_jekyll(tmp_path: P
     assert (work.path / "site" / "governance" / "index.html").is_file()
 
 
+_PIP_RECORDER = """#!/bin/sh
+# Stands in for pip (the release is on a Git host this machine cannot reach): records
+# the arguments it was called with.
+printf '%s\n' "$@" > "$PIP_ARGS"
+"""
+
+
+def _recording_pip(tmp_path: Path) -> dict[str, str]:
+    bin_dir = tmp_path / "pip-bin"
+    bin_dir.mkdir()
+    (bin_dir / "pip").write_text(_PIP_RECORDER, encoding="utf-8")
+    (bin_dir / "pip").chmod(0o755)
+    return {
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PIP_ARGS": str(tmp_path / "args"),
+    }
+
+
+@pytest.mark.parametrize("job", ["gate", "preview", "publish"])
+def test_github_install_step_installs_the_pinned_release_in_an_ml_repository(
+    tmp_path: Path, job: str
+) -> None:
+    # A typical ML repository: no pyproject.toml, no requirements.txt.
+    repo = GitRepo(tmp_path / "ml-repo")
+    repo.commit("Notebook", files={"train.py": "print('train')\n", "mkdocs.yml": "site_name: x\n"})
+    package = _load(WORKFLOW)["env"]["GOVERNANCE_PACKAGE"]
+    env = {**_env(repo, GOVERNANCE_PACKAGE=package), **_recording_pip(tmp_path)}
+    result = _bash(_steps(WORKFLOW, job)["Install"]["run"], repo.path, env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "args").read_text(encoding="utf-8").splitlines() == ["install", package]
+
+
+def test_github_install_step_in_this_repository_installs_its_own_code(tmp_path: Path) -> None:
+    env = {**_env(GitRepo(tmp_path / "unused"), GOVERNANCE_PACKAGE="x"), **_recording_pip(tmp_path)}
+    result = _bash(_steps(WORKFLOW, "gate")["Install"]["run"], ROOT, env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "args").read_text(encoding="utf-8").splitlines() == ["install", "."]
+
+
+def test_gitlab_installs_the_pinned_release(tmp_path: Path) -> None:
+    gitlab = _load(GITLAB)
+    repo = GitRepo(tmp_path / "ml-repo")
+    package = gitlab["variables"]["GOVERNANCE_PACKAGE"]
+    env = {**_env(repo, GOVERNANCE_PACKAGE=package), **_recording_pip(tmp_path)}
+    result = _bash("\n".join(gitlab["default"]["before_script"]), repo.path, env)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "args").read_text(encoding="utf-8").splitlines() == [
+        "install",
+        "--quiet",
+        package,
+    ]
+
+
 # --- the actions/github-script steps of the workflow_run side --------------------------
 
 _GITHUB_SCRIPT_HARNESS = r"""
