@@ -138,6 +138,31 @@ def test_workflow_shell_steps_pass_shellcheck(where: str, script: str) -> None:
     assert result.returncode == 0, result.stdout
 
 
+def _gitlab_scripts() -> list[tuple[str, str]]:
+    def _flatten(item: Any) -> list[str]:
+        return [x for sub in item for x in _flatten(sub)] if isinstance(item, list) else [item]
+
+    gitlab = _load(GITLAB)
+    default = gitlab["default"]["before_script"]
+    return [
+        (name, "\n".join(_flatten(job.get("before_script", default)) + _flatten(job["script"])))
+        for name, job in gitlab.items()
+        if isinstance(job, dict) and "script" in job
+    ]
+
+
+@pytest.mark.parametrize("job,script", _gitlab_scripts(), ids=[j for j, _ in _gitlab_scripts()])
+def test_gitlab_job_scripts_pass_shellcheck(job: str, script: str) -> None:
+    result = subprocess.run(
+        [str(SHELLCHECK), "--shell=sh", "-"],
+        input=script,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout
+
+
 _PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
@@ -235,10 +260,17 @@ def test_write_access_lives_only_in_the_workflow_run_side_which_runs_no_pr_code(
         "contents": "write",
         "pull-requests": "write",
     }
-    used = [_uses(s) for s in publish["steps"] if "uses" in s]
-    # No checkout, no setup of any tool: the artifact is data.
-    assert "actions/checkout" not in used and "actions/setup-python" not in used
-    assert "pip " not in PREVIEW_WORKFLOW.read_text(encoding="utf-8")
+    for job in preview["jobs"].values():
+        used = [_uses(s) for s in job["steps"] if "uses" in s]
+        # No tool set up, no code of the pull request checked out: the artifact is data.
+        assert "actions/setup-python" not in used
+        for step in job["steps"]:
+            if _uses(step) == "actions/checkout":
+                assert step["with"] == {
+                    "ref": "${{ github.event.repository.default_branch }}",
+                    "persist-credentials": "false",
+                }
+            assert not re.search(r"\b(pip|python3?|mkdocs|npm|node)\b", step.get("run", ""))
     deploy = next(s for s in publish["steps"] if s.get("name", "").startswith("Deploy"))
     # Forks are never deployed next to the published wiki.
     assert deploy["if"] == "env.SAME_REPOSITORY == 'true' && steps.pr.outputs.open == 'true'"
