@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_governance.pull_request import detect_pull_request, pull_request_base_ref
+from mkdocs_governance.pull_request import choose_base_ref, detect_pull_request
+from tests.changes_scenario import ADA, PEOPLE, RECORDS
 from tests.gitrepo import GitRepo
-from tests.preview_scenario import build_upstream, clone_at
+from tests.preview_scenario import BRANCH, MKDOCS_YML, build_upstream, clone_at, stamp
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
@@ -120,7 +121,12 @@ def test_gitlab_merge_request_from_a_fork_is_marked_as_such() -> None:
 )
 def test_builds_that_are_not_pull_requests_get_no_base(env: dict[str, str]) -> None:
     assert detect_pull_request(env) is None
-    assert pull_request_base_ref(None, detect=True, environ=env) is None
+    choice = choose_base_ref(configured=None, detect=True, environ=env, base_options=_no_base)
+    assert choice.base_ref is None
+
+
+def _no_base(ref: str) -> None:
+    return None
 
 
 @pytest.mark.parametrize("target", ["main with space", "-x", "a..b", "$(touch pwned)"])
@@ -128,11 +134,35 @@ def test_a_malformed_target_branch_is_not_turned_into_a_ref(target: str) -> None
     assert detect_pull_request(_gitlab_env(CI_MERGE_REQUEST_TARGET_BRANCH_NAME=target)) is None
 
 
-def test_configured_base_wins_and_the_opt_out_disables_detection(tmp_path: Path) -> None:
+def test_outside_a_pull_request_the_configured_base_is_used_as_it_is() -> None:
+    choice = choose_base_ref(
+        configured="origin/release", detect=False, environ={}, base_options=_no_base
+    )
+    assert choice.base_ref == "origin/release"
+
+
+def test_in_a_pull_request_base_options_count_only_when_the_base_says_them(
+    tmp_path: Path,
+) -> None:
     env = _github_env(tmp_path)
-    assert pull_request_base_ref("origin/release", detect=True, environ=env) == "origin/release"
-    assert pull_request_base_ref(None, detect=True, environ=env) == "refs/remotes/origin/main"
-    assert pull_request_base_ref(None, detect=False, environ=env) is None
+    target = "refs/remotes/origin/main"
+
+    def choose(configured: str | None, detect: bool, base: dict[str, object] | None) -> str | None:
+        choice = choose_base_ref(
+            configured=configured, detect=detect, environ=env, base_options=lambda ref: base
+        )
+        return choice.base_ref
+
+    assert choose(None, True, None) == target
+    # The change's own mkdocs.yml cannot opt out or pick its base...
+    assert choose(None, False, {}) == target
+    assert choose(None, False, None) == target
+    assert choose("HEAD", True, {"base_ref": None}) == target
+    # ...the base branch's can.
+    assert choose(None, False, {"detect_pull_request": False}) is None
+    assert choose(
+        "refs/remotes/origin/develop", True, {"base_ref": "refs/remotes/origin/develop"}
+    ) == ("refs/remotes/origin/develop")
 
 
 # --- the adapters, in a real clone -------------------------------------------------------
@@ -192,18 +222,61 @@ def test_check_in_a_gitlab_merge_request_judges_against_the_target(
     assert [s["key"] for s in changes["stage_changes"]] == ["credit@1.0"]
 
 
-def test_opting_out_in_mkdocs_yml_turns_zero_config_mode_off(
-    tmp_path: Path, pull_request_clone: GitRepo
-) -> None:
-    work = pull_request_clone
-    config = work.path / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8") + "      detect_pull_request: false\n", encoding="utf-8"
+def test_opting_out_on_the_base_branch_turns_zero_config_mode_off(tmp_path: Path) -> None:
+    upstream = build_upstream(tmp_path / "upstream")
+    upstream.commit(
+        "No automatic base in pull requests",
+        files={"mkdocs.yml": MKDOCS_YML + "      detect_pull_request: false\n"},
+        author=ADA,
+        date=stamp(8),
     )
+    upstream.git("checkout", "-q", BRANCH)
+    upstream.git("merge", "-q", "--no-edit", "main")
+    upstream.git("checkout", "-q", "main")
+    work = clone_at(upstream, tmp_path / "work")
     result = _cli(work, _ci_env(work, _github_env(tmp_path)), "diff")
     assert result.returncode == 2
     assert "no base ref" in result.stderr
     assert "detected" not in result.stderr
+
+
+def test_a_pull_request_cannot_opt_itself_out_of_being_judged_by_the_base(
+    tmp_path: Path,
+) -> None:
+    # The change grants its author the model-risk role and, in the same change, switches
+    # zero-config mode off (or points base_ref at itself), hoping to be judged by its own
+    # people.yaml.
+    upstream = build_upstream(tmp_path / "upstream", with_production_signoff=False)
+    upstream.git("checkout", "-q", BRANCH)
+    upstream.commit(
+        "Ada reviews risk too",
+        files={
+            f"{RECORDS}/people.yaml": PEOPLE.replace(
+                "roles: [data-scientist]", "roles: [data-scientist, model-risk]"
+            ),
+            "mkdocs.yml": MKDOCS_YML + "      detect_pull_request: false\n      base_ref: HEAD\n",
+        },
+        author=ADA,
+        date=stamp(4),
+    )
+    upstream.git("checkout", "-q", "main")
+    work = clone_at(upstream, tmp_path / "work")
+    result = _cli(work, _ci_env(work, _github_env(tmp_path)), "check", "--format", "json")
+    assert result.returncode == 1
+    assert "only in this change's; comparing with refs/remotes/origin/main" in result.stderr
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert "policy-changed" in codes
+
+    build = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "--site-dir", "out"],
+        cwd=work.path,
+        env=_ci_env(work, _github_env(tmp_path)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode == 1
+    assert "policy-changed" in build.stderr
 
 
 def test_mkdocs_build_in_a_pull_request_gets_the_changes_page_banner_and_links_at_the_commit(

@@ -155,9 +155,11 @@ def load_settings(args: argparse.Namespace) -> Settings:
     else:
         as_of = date.today()
 
-    base_ref = getattr(args, "base", None) or options.get("base_ref") or None
+    base_ref = getattr(args, "base", None) or None
     if not base_ref and hasattr(args, "base"):  # check and diff: zero-config PR mode
-        base_ref = _ci_base_ref(options, config_file)
+        base_ref = _ci_base_ref(options, used_config or config_file)
+    elif not base_ref:
+        base_ref = options.get("base_ref") or None
     gate = str(options.get("gate") or "fail")
     if gate not in ("fail", "warn", "off"):
         raise UsageError(f"{config_file}: `gate` is `{gate}`; use fail, warn or off")
@@ -165,23 +167,24 @@ def load_settings(args: argparse.Namespace) -> Settings:
 
 
 def _ci_base_ref(options: dict[str, Any], config_file: Path) -> str | None:
-    """The target branch of the pull/merge request CI is building (pull_request.py)."""
+    """``base_ref``, or a pull request's target branch (pull_request.py), with a note."""
     import os
 
-    from .pull_request import detect_pull_request, pull_request_base_ref
+    from .pull_request import choose_base_ref, read_base_plugin_options
 
     detect = options.get("detect_pull_request", True)
     if not isinstance(detect, bool):
         raise UsageError(f"{config_file}: `detect_pull_request` is `{detect}`; use true or false")
-    base_ref = pull_request_base_ref(None, detect=detect, environ=os.environ)
-    pull_request = detect_pull_request(os.environ)
-    if base_ref and pull_request is not None:
-        print(
-            f"governance: {pull_request.label} detected: comparing with {base_ref} "
-            "(set detect_pull_request: false in mkdocs.yml to opt out)",
-            file=sys.stderr,
-        )
-    return base_ref
+    configured = options.get("base_ref") or None
+    choice = choose_base_ref(
+        configured=str(configured) if configured else None,
+        detect=detect,
+        environ=os.environ,
+        base_options=lambda ref: read_base_plugin_options(config_file, ref),
+    )
+    if choice.note:
+        print(f"governance: {choice.note}", file=sys.stderr)
+    return choice.base_ref
 
 
 def require_records_dir(settings: Settings) -> None:

@@ -27,7 +27,12 @@ from .core import GovernanceRun, run_governance
 from .findings import Finding, error
 from .history import read_history_cached
 from .history.model import History
-from .pull_request import PullRequest, detect_pull_request, pull_request_base_ref
+from .pull_request import (
+    PullRequest,
+    choose_base_ref,
+    detect_pull_request,
+    read_base_plugin_options,
+)
 from .reporting import format_text
 from .site import GeneratedPage, SiteOptions, navigation, plain_title, render_site
 from .site.preview import PreviewInfo, preview_banner_html
@@ -78,15 +83,16 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         self.records_dir = records_dir
         self.repo_url = self.config.repo_url or (config.repo_url or "").rstrip("/") or None
         self.pull_request = detect_pull_request(os.environ)
-        self.base_ref = pull_request_base_ref(
-            self.config.base_ref, detect=self.config.detect_pull_request, environ=os.environ
+        config_file = Path(config.config_file_path or "mkdocs.yml")
+        choice = choose_base_ref(
+            configured=self.config.base_ref,
+            detect=self.config.detect_pull_request,
+            environ=os.environ,
+            base_options=lambda ref: read_base_plugin_options(config_file, ref),
         )
-        if self.pull_request is not None and self.base_ref == self.pull_request.base_ref:
-            log.info(
-                "%s detected: comparing with %s (set detect_pull_request: false to opt out)",
-                self.pull_request.label,
-                self.base_ref,
-            )
+        self.base_ref = choice.base_ref
+        if choice.note:
+            log.info("%s", choice.note)
         prefix = self.config.prefix
         for asset in _ASSETS:
             target = f"{prefix}/assets/{asset}"
