@@ -289,6 +289,7 @@ const github = {
 const core = {
   setOutput: (name, value) => calls.push(['output', name, value]),
   setFailed: (message) => calls.push(['failed', message]),
+  warning: (message) => calls.push(['warning', message]),
 };
 const context = { repo: { owner: 'acme', repo: 'credit-models' } };
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
@@ -347,7 +348,8 @@ def test_the_artifact_number_counts_only_for_the_pull_request_at_the_built_commi
     other = _github_script(
         tmp_path, match, {"pull": {"number": 7, "state": "open", "head": {"sha": "0" * 40}}}, {}
     )
-    assert [c[0] for c in other] == ["get", "failed"]
+    assert [c[0] for c in other] == ["get", "warning", "output"]
+    assert other[-1] == ["output", "open", "false"]
 
 
 def test_comment_for_a_branch_links_to_the_deployed_changes_page(tmp_path: Path) -> None:
