@@ -159,3 +159,22 @@ def test_mkdocs_yml_snippet_builds_a_preview_in_a_pull_request(tmp_path: Path) -
     assert preview.returncode == 0, preview.stderr
     page = (work.path / "b" / "governance" / "changes" / "index.html").read_text(encoding="utf-8")
     assert "pull request #3" in page
+
+
+def test_previews_doc_opt_out_line_is_the_option_the_plugin_reads() -> None:
+    from mkdocs_governance.config import GovernanceConfig
+    from mkdocs_governance.pull_request import plugin_options
+
+    text = (ROOT / "docs" / "previews.md").read_text(encoding="utf-8")
+    snippets = [
+        body
+        for lang, body in re.findall(r"^```(\w+)\n(.*?)^```$", text, flags=re.S | re.M)
+        if lang == "yaml" and "detect_pull_request" in body
+    ]
+    (snippet,) = snippets
+    options = plugin_options(snippet)
+    assert options == {"detect_pull_request": False}
+    config = GovernanceConfig()
+    config.load_dict(options)
+    assert config.validate() == ([], [])
+    assert config.detect_pull_request is False

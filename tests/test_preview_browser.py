@@ -14,6 +14,7 @@ import functools
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -200,12 +201,15 @@ def _crawl(page: Any, start: list[str], inside: str) -> tuple[dict[str, str], li
 
 def test_served_preview_links_all_open_pages_with_the_banner(browser: Any, tmp_path: Path) -> None:
     site, head = _github_preview(tmp_path)
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    # Laid out as the workflow_run side deploys it on gh-pages: <repo>/pr-preview/pr-7/.
+    pages = tmp_path / "gh-pages"
+    shutil.copytree(site, pages / "credit-models" / "pr-preview" / "pr-7")
+    handler = functools.partial(_QuietHandler, directory=str(pages))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        origin = f"http://127.0.0.1:{server.server_port}/"
+        origin = f"http://127.0.0.1:{server.server_port}/credit-models/pr-preview/pr-7/"
         page = browser.new_page()
         banners, problems = _crawl(
             page,
