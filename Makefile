@@ -31,6 +31,7 @@ serve: $(VENV)/.site-installed
 
 test: install
 	bash scripts/ensure_browser.sh
+	bash scripts/ensure_actionlint.sh
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: install

@@ -190,7 +190,11 @@ def load_settings(args: argparse.Namespace) -> Settings:
     elif explicit:
         raise UsageError(f"the config file {config_file} does not exist")
     base_dir = config_file.resolve().parent if used_config else Path.cwd()
-    base_ref = getattr(args, "base", None) or options.get("base_ref") or None
+    base_ref = getattr(args, "base", None) or None
+    if not base_ref and hasattr(args, "base"):  # check and diff: zero-config PR mode
+        base_ref = _ci_base_ref(options, used_config or config_file)
+    elif not base_ref:
+        base_ref = options.get("base_ref") or None
     config_findings: tuple[Finding, ...] = ()
     if base_ref and used_config is not None:
         options, config_findings = _trusted_options(used_config, options, str(base_ref))
@@ -284,6 +288,27 @@ def pinned_as_of_warning(settings: Settings, today: date | None = None) -> str |
         "that have expired since and reviews that are overdue since pass. Remove the pinned "
         "date for a gate that guards today.\n"
     )
+
+
+def _ci_base_ref(options: dict[str, Any], config_file: Path) -> str | None:
+    """``base_ref``, or a pull request's target branch (pull_request.py), with a note."""
+    import os
+
+    from .pull_request import choose_base_ref, read_base_plugin_options
+
+    detect = options.get("detect_pull_request", True)
+    if not isinstance(detect, bool):
+        raise UsageError(f"{config_file}: `detect_pull_request` is `{detect}`; use true or false")
+    configured = options.get("base_ref") or None
+    choice = choose_base_ref(
+        configured=str(configured) if configured else None,
+        detect=detect,
+        environ=os.environ,
+        base_options=lambda ref: read_base_plugin_options(config_file, ref),
+    )
+    if choice.note:
+        print(f"governance: {choice.note}", file=sys.stderr)
+    return choice.base_ref
 
 
 def require_records_dir(settings: Settings) -> None:

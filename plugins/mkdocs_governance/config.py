@@ -92,6 +92,8 @@ class GovernanceConfig(Config):
         gate: ``fail`` fails the build on errors, ``warn`` logs them, ``off`` only
             shows them in the wiki.
         base_ref: a git ref to compare with (pull-request previews).
+        detect_pull_request: when ``base_ref`` is not set and CI says it builds a
+            pull/merge request, compare with its target branch (``pull_request.py``).
         repo_url: the repository's web URL for commit, edit and evidence links;
             defaults to MkDocs' own ``repo_url``.
         branch: the branch edit and file links point at.
@@ -106,6 +108,7 @@ class GovernanceConfig(Config):
     prefix = _Prefix(default="governance")
     gate = _GateMode()
     base_ref = c.Optional(c.Type(str))
+    detect_pull_request = c.Type(bool, default=True)
     repo_url = c.Optional(_RepoUrl())
     branch = c.Type(str, default="main")
     as_of = _AsOfDate()

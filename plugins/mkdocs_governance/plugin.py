@@ -21,6 +21,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from .config import GovernanceConfig
 from .core import GovernanceRun, run_governance
@@ -28,8 +29,15 @@ from .findings import Finding, error
 from .history import read_history_cached
 from .history.model import History
 from .markdown_setup import ensure_markdown_extensions
+from .pull_request import (
+    PullRequest,
+    choose_base_ref,
+    detect_pull_request,
+    read_base_plugin_options,
+)
 from .reporting import format_text
 from .site import GeneratedPage, SiteOptions, navigation, plain_title, render_site
+from .site.preview import PreviewInfo, preview_banner_html
 from .site.safety import sanitize_html
 
 log = get_plugin_logger(__name__)
@@ -49,6 +57,12 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         self.problem: str | None = None
         self._signatures = False
         self._history_scope: tuple[Path, str] | None = None
+        # Pull-request mode (pull_request.py): the base ref in effect, configured or
+        # picked up from CI, and what the preview banner says.
+        self.pull_request: PullRequest | None = None
+        self.base_ref: str | None = None
+        self.preview: PreviewInfo | None = None
+        self._changes_url: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve: a served site shows failures instead of dying."""
@@ -61,6 +75,19 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         if not self.config.enabled:
             return None
         base = Path(config.config_file_path or ".").resolve().parent
+        # The base ref in effect (configured, or a pull request's picked up from CI)
+        # decides whose verdict-shaping options judge the build.
+        self.pull_request = detect_pull_request(os.environ)
+        config_file = Path(config.config_file_path or "mkdocs.yml")
+        choice = choose_base_ref(
+            configured=self.config.base_ref,
+            detect=self.config.detect_pull_request,
+            environ=os.environ,
+            base_options=lambda ref: read_base_plugin_options(config_file, ref),
+        )
+        self.base_ref = choice.base_ref
+        if choice.note:
+            log.info("%s", choice.note)
         self._trust_base_config(config)
         # Not resolved: a symlinked records folder must stay visible to be refused.
         records_dir = Path(os.path.abspath(base / self.config.records_dir))
@@ -94,7 +121,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         (``trusted_config``).
         """
         self.config_findings: tuple[Finding, ...] = ()
-        if not self.config.base_ref or not config.config_file_path:
+        if not self.base_ref or not config.config_file_path:
             return
         from .cli import UsageError, _plugin_options_from_bytes, read_plugin_options
         from .core import resolve_base_tip
@@ -107,7 +134,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             trusted = read_trusted_options(
                 config_file,
                 head_options,
-                self.config.base_ref,
+                self.base_ref,
                 _plugin_options_from_bytes,
                 resolve_base_tip,
             )
@@ -131,6 +158,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         self.problem = None
         try:
             self.run = self._evaluate()
+            self.preview = self._preview_info(config)
             pages = render_site(self.run, self._site_options(config), changes=self.run.changes)
         except Exception as problem:
             if not self.serving:
@@ -143,14 +171,18 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             self.run = None
             pages = [_failure_page(self.config.prefix, self.problem)]
         self.generated = {}
+        self._changes_url = None
         for page in pages:
             if files.get_file_from_path(page.path) is not None:
                 log.info(
                     "%s exists in docs_dir; keeping it instead of the generated page", page.path
                 )
                 continue
-            files.append(File.generated(config, page.path, content=page.content))
+            generated_file = File.generated(config, page.path, content=page.content)
+            files.append(generated_file)
             self.generated[page.path] = page
+            if page.path == f"{self.config.prefix}/changes.md":
+                self._changes_url = generated_file.url
         for asset in _ASSETS:
             path = f"{self.config.prefix}/assets/{asset}"
             content = (
@@ -179,12 +211,12 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             return None
         generated = self.generated.get(page.file.src_uri)
         if generated is None:
-            return None
+            return self._with_preview_banner(html, page)
         # Themes print page.title as markup in some places (navigation) and through
         # ``striptags`` (which unescapes entities) in others (<title>): no escaping
         # is right for both, so a record's angle brackets become lookalikes.
         page.title = plain_title(page.title or generated.title)
-        return sanitize_html(html)
+        return self._with_preview_banner(sanitize_html(html), page)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -255,16 +287,54 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             self.records_dir,
             as_of=self.config.as_of,
             history=history,
-            base_ref=self.config.base_ref,
+            base_ref=self.base_ref,
             config_findings=getattr(self, "config_findings", ()),
         )
+
+    def _preview_info(self, config: MkDocsConfig) -> PreviewInfo | None:
+        """What the preview banner says, or None when this build is no preview."""
+        if self.run is None or self.base_ref is None:
+            return None
+        changes = self.run.changes
+        head = (changes.head_commit if changes else None) or self.run.history.head
+        pull_request = self.pull_request
+        return PreviewInfo(
+            base_ref=self.base_ref,
+            base_commit=changes.base_commit if changes else None,
+            head_commit=head,
+            pull_request=pull_request.label if pull_request else None,
+            pull_request_url=pull_request.url if pull_request else None,
+            published_url=(pull_request.published_url if pull_request else None)
+            or config.site_url
+            or None,
+            commit_url=_commit_url(self.repo_url, head),
+            from_disk=not config.use_directory_urls,
+            fork=bool(pull_request and pull_request.fork),
+        )
+
+    def _with_preview_banner(self, html: str, page: Page) -> str:
+        """Put the preview banner on top of a page's content (every page of a preview)."""
+        if self.preview is None:
+            return html
+        changes = get_relative_url(self._changes_url, page.url) if self._changes_url else None
+        return preview_banner_html(self.preview, changes) + html
+
+    def _links_ref(self) -> str:
+        """The ref record and edit links point at: a preview's own commit, else the branch.
+
+        A file the pull request adds does not exist on the branch yet, so in a preview
+        ``blob/main/...`` would be a 404.
+        """
+        if self.preview is not None and self.preview.head_commit:
+            return self.preview.head_commit
+        return self.config.branch
 
     def _site_options(self, config: MkDocsConfig) -> SiteOptions:
         base = Path(config.config_file_path or ".").resolve().parent
         return SiteOptions(
             prefix=self.config.prefix,
             repo_url=self.repo_url,
-            branch=self.config.branch,
+            branch=self._links_ref(),
             gate=self.config.gate,
             plot_cache_dir=(base / self.config.cache_dir / "plots"),
             site_name=config.site_name,
@@ -275,6 +345,9 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         if not source or not self.repo_url:
             return None
         separator = "/-/" if "gitlab" in self.repo_url.lower() else "/"
+        if self.preview is not None and self.preview.head_commit:
+            # A commit cannot be edited: a preview links to the file at its commit.
+            return f"{self.repo_url}{separator}blob/{self.preview.head_commit}/{source}"
         return f"{self.repo_url}{separator}edit/{self.config.branch}/{source}"
 
     def _extend_nav(self, config: MkDocsConfig, pages: list[GeneratedPage]) -> None:
@@ -285,6 +358,13 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         if _mentions(config.nav, prefix):
             return
         config.nav.append({"Governance": navigation(pages, self.config.prefix)})
+
+
+def _commit_url(repo_url: str | None, sha: str | None) -> str | None:
+    if not repo_url or not sha:
+        return None
+    separator = "/-/" if "gitlab" in repo_url.lower() else "/"
+    return f"{repo_url}{separator}commit/{sha}"
 
 
 def _mentions(nav: Any, prefix: str) -> bool:
