@@ -97,6 +97,10 @@ class GovernanceConfig(Config):
         branch: the branch edit and file links point at.
         as_of: judge the date rules as of this day (default: today).
         cache_dir: where plots are cached, relative to ``mkdocs.yml``.
+        navigation: ``sections`` lists the wiki's section index pages in the site
+            navigation (record pages are reached from them); ``full`` lists every
+            model, version, experiment, dataset and decision page too, which costs
+            build time growing with pages × records (see the performance docs).
     """
 
     enabled = c.Type(bool, default=True)
@@ -108,3 +112,4 @@ class GovernanceConfig(Config):
     branch = c.Type(str, default="main")
     as_of = _AsOfDate()
     cache_dir = c.Type(str, default=".governance-cache")
+    navigation = c.Choice(("sections", "full"), default="sections")

@@ -17,7 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .config import GovernanceConfig
@@ -26,7 +26,7 @@ from .findings import Finding, error
 from .history import read_history_cached
 from .history.model import History
 from .reporting import format_text
-from .site import GeneratedPage, SiteOptions, navigation, plain_title, render_site
+from .site import GeneratedPage, SiteOptions, is_section_page, navigation, plain_title, render_site
 from .site.safety import sanitize_html
 
 log = get_plugin_logger(__name__)
@@ -101,7 +101,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
                     "%s exists in docs_dir; keeping it instead of the generated page", page.path
                 )
                 continue
-            files.append(File.generated(config, page.path, content=page.content))
+            files.append(self._file(config, page))
             self.generated[page.path] = page
         for asset in _ASSETS:
             path = f"{self.config.prefix}/assets/{asset}"
@@ -234,7 +234,19 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         prefix = self.config.prefix + "/"
         if _mentions(config.nav, prefix):
             return
-        config.nav.append({"Governance": navigation(pages, self.config.prefix)})
+        full = self.config.navigation == "full"
+        config.nav.append({"Governance": navigation(pages, self.config.prefix, full=full)})
+
+    def _file(self, config: MkDocsConfig, page: GeneratedPage) -> File:
+        """The MkDocs file of a generated page; record pages stay out of a short nav."""
+        inclusion = InclusionLevel.UNDEFINED
+        if (
+            page.is_markdown
+            and self.config.navigation == "sections"
+            and not is_section_page(page.path, self.config.prefix)
+        ):
+            inclusion = InclusionLevel.NOT_IN_NAV
+        return File.generated(config, page.path, content=page.content, inclusion=inclusion)
 
 
 def _mentions(nav: Any, prefix: str) -> bool:
