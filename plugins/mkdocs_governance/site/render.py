@@ -296,9 +296,9 @@ def navigation(
     if not full:
         short = [p for p in pages if p.is_markdown and is_section_page(p.path, prefix)]
         # Top pages keep their order, with the sections' index pages after the dashboard.
-        top = [p for p in short if "/" not in p.path[len(prefix) + 1 :]]
-        indexes = [p for p in short if p not in top]
-        ordered = top[:1] + indexes + top[1:]
+        tops = [p for p in short if "/" not in p.path[len(prefix) + 1 :]]
+        indexes = [p for p in short if p not in tops]
+        ordered = tops[:1] + indexes + tops[1:]
         return [{plain_title(p.title or p.path): p.path} for p in ordered]
     top: list[Any] = []
     groups: dict[str, list[Any]] = {}
