@@ -315,6 +315,11 @@ def _base_unavailable(base_ref: str, reason: str) -> Finding:
     )
 
 
+def find_repo_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding ``.git``; else ``start``'s parent."""
+    return _find_repo_root(start)
+
+
 def _find_repo_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` holding ``.git``; else ``start``'s parent."""
     for candidate in (start, *start.parents):
