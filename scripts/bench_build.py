@@ -48,6 +48,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -140,21 +141,22 @@ def _load() -> str:
 
 
 def _run(command: list[str], cwd: Path, before: Path | None = None) -> tuple[float, float, float]:
-    """Run ``command``; (wall s, CPU s of it and its waited-for children, max RSS MiB)."""
+    """Run ``command``; (wall s, CPU s of it and its waited-for children, max RSS MiB).
+
+    Through GNU ``time`` (``/usr/bin/time``): a child forked from this (large)
+    process would report this process's RSS as its own high-water mark.
+    """
     if before is not None:
         shutil.rmtree(before, ignore_errors=True)
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1) or (process.returncode == 1 and "check" not in command):
-        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{errors.decode()[-3000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        timed = ["/usr/bin/time", "-q", "-o", report.name, "-f", "%e %U %S %M", *command]
+        result = subprocess.run(timed, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, check=False)  # fmt: skip
+        fields = report.read().split()[-4:]
+    if result.returncode not in (0, 1) or (result.returncode == 1 and "check" not in command):
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{result.stderr.decode()[-3000:]}")
+    wall, user, system, rss_kib = (float(x) for x in fields)
+    return wall, user + system, rss_kib / 1024
 
 
 def _as_of(repo: Path) -> str:
