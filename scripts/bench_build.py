@@ -255,11 +255,14 @@ def actions(size: Size, full_nav: bool) -> dict[str, tuple[list[str], Path, Path
     return table
 
 
-def measure(size: Size, runs: int, full_nav: bool) -> None:
+def measure(size: Size, runs: int, full_nav: bool, only: set[str] | None = None) -> None:
     table = actions(size, full_nav)
+    if only:
+        table = {name: action for name, action in table.items() if name in only}
     size.load_before = _load()
     for name in ("plugin", "plain", "check"):  # warm-up: the plot cache, the OS's file cache
-        _run(*table[name])
+        if name in table:
+            _run(*table[name])
         print(f"  warm-up {name}", file=sys.stderr)
     for round_number in range(runs):
         for name, (command, cwd, before) in table.items():
@@ -393,11 +396,9 @@ def report(sizes: list[Size], runs: int) -> None:
     print("| --- | --- | ---: | ---: | ---: |")
     for s in sizes:
         t = s.timings
-        floor_cpu = t["floor: git log"].cpu + t["floor: read records"].cpu + t["plain"].cpu
-        pairs = [
-            ("plugin / plain", t["plugin"], t["plain"]),
-            ("plugin cold plots / plain", t["plugin, cold plots"], t["plain"]),
-        ]
+        pairs = [("plugin / plain", t["plugin"], t["plain"])]
+        if "plugin, cold plots" in t:
+            pairs.append(("plugin cold plots / plain", t["plugin, cold plots"], t["plain"]))
         if "peers" in t:
             pairs.append(("peers / plugin", t["peers"], t["plugin"]))
         if "plugin, full nav" in t:
@@ -410,9 +411,10 @@ def report(sizes: list[Size], runs: int) -> None:
                 f"| {s.scale}x | {label} | {a.cpu / b.cpu:.2f} | {a.cpu_best / b.cpu_best:.2f} "
                 f"| {a.wall / b.wall:.2f} |"
             )
-        print(
-            f"| {s.scale}x | plugin / floor (git log + read + plain) | {t['plugin'].cpu / floor_cpu:.2f} | | |"
-        )
+        if "floor: git log" in t and "floor: read records" in t:
+            floor_cpu = t["floor: git log"].cpu + t["floor: read records"].cpu + t["plain"].cpu
+            ratio = t["plugin"].cpu / floor_cpu
+            print(f"| {s.scale}x | plugin / floor (git log + read + plain) | {ratio:.2f} | | |")
     if len(sizes) > 1:
         first, last = sizes[0], sizes[-1]
         factor = last.scale / first.scale
@@ -420,6 +422,8 @@ def report(sizes: list[Size], runs: int) -> None:
         print("| action | CPU median | CPU best | wall median | max RSS |")
         print("| --- | ---: | ---: | ---: | ---: |")
         for name in ("plugin", "plain", "check", "floor: git log"):
+            if name not in last.timings or name not in first.timings:
+                continue
             a, b = last.timings[name], first.timings[name]
             print(
                 f"| {name} | {a.cpu / b.cpu:.2f}x | {a.cpu_best / b.cpu_best:.2f}x | "
@@ -457,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-rounds", type=int, default=3)
     parser.add_argument("--no-peers", action="store_true")
     parser.add_argument("--quick", action="store_true", help="1,250 commits at 1x, one round")
+    parser.add_argument(
+        "--actions", help="comma-separated subset of the actions (e.g. 'plugin,plain,check')"
+    )
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench-build"))
     args = parser.parse_args(argv)
     if args.quick:
@@ -478,7 +485,8 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         print(f"{scale}x: {commits} commits, {files} record files", file=sys.stderr)
         prepare(size)
-        measure(size, args.runs, full_nav=scale <= args.full_nav_scale)
+        only = set(args.actions.split(",")) if args.actions else None
+        measure(size, args.runs, full_nav=scale <= args.full_nav_scale, only=only)
         if scale == args.serve_scale:
             measure_serve(size, args.serve_rounds)
         sizes.append(size)
