@@ -127,8 +127,39 @@ def test_explicit_nav_gets_a_governance_section_appended(tmp_path: Path) -> None
     result = _build(scenario.path, "--strict")
     assert result.returncode == 0, result.stderr
     home = (scenario.path / "out" / "index.html").read_text()
-    assert "Governance dashboard" in home
-    assert "Credit risk scorecard" in home
+    assert "Governance dashboard" in home and "Model inventory" in home
+    # The short navigation lists section index pages; record pages are linked from them.
+    assert "Credit risk scorecard" not in home
+    assert "governance/models/credit-risk/2.1/" not in home
+    assert (
+        scenario.path / "out" / "governance" / "models" / "credit-risk" / "2.1" / "index.html"
+    ).is_file()
+    inventory = (scenario.path / "out" / "governance" / "models" / "index.html").read_text()
+    assert "Credit risk scorecard" in inventory
+
+
+def test_full_navigation_lists_every_record_page(tmp_path: Path) -> None:
+    scenario = passing_production(tmp_path / "repo")
+    _configure(scenario.path, options="navigation: full", extra="nav:\n  - Home: index.md\n")
+    result = _build(scenario.path, "--strict")
+    assert result.returncode == 0, result.stderr
+    home = (scenario.path / "out" / "index.html").read_text()
+    assert "Credit risk scorecard" in home and "Version 2.1" in home
+    assert "governance/models/credit-risk/2.1/" in home
+
+
+def test_automatic_nav_keeps_record_pages_out_unless_full(tmp_path: Path) -> None:
+    scenario = passing_production(tmp_path / "repo")
+    _configure(scenario.path)
+    result = _build(scenario.path, "--strict")
+    assert result.returncode == 0, result.stderr
+    home = (scenario.path / "out" / "index.html").read_text()
+    version_link = "governance/models/credit-risk/2.1/"
+    assert "Model inventory" in home and version_link not in home
+    _configure(scenario.path, options="navigation: full")
+    result = _build(scenario.path, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert version_link in (scenario.path / "out" / "index.html").read_text()
 
 
 def test_user_nav_placing_the_wiki_is_respected(tmp_path: Path) -> None:

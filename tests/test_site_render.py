@@ -250,6 +250,17 @@ def test_navigation_lists_dashboard_first_and_groups_versions_under_their_model(
     assert ".svg" not in flat and ".json" not in flat
 
 
+def test_short_navigation_lists_only_the_sections_index_pages(tmp_path: Path) -> None:
+    pages = render_site(passing_production(tmp_path / "repo").run())
+    nav = navigation(pages, full=False)
+    paths = [next(iter(entry.values())) for entry in nav]
+    assert paths[0] == "governance/index.md"
+    assert "governance/models/index.md" in paths and "governance/findings.md" in paths
+    assert all(isinstance(path, str) for path in paths)  # no per-model groups
+    assert not any("credit-risk" in path for path in paths)
+    assert paths.index("governance/models/index.md") < paths.index("governance/people.md")
+
+
 def test_custom_prefix_moves_every_page(tmp_path: Path) -> None:
     pages = render_site(passing_production(tmp_path / "repo").run(), SiteOptions(prefix="wiki/gov"))
     assert all(page.path.startswith("wiki/gov/") for page in pages)

@@ -101,6 +101,10 @@ class GovernanceConfig(Config):
         cache_dir: where plots are cached, relative to ``mkdocs.yml``.
         horizon_days: the dashboard lists sign-offs, reviews and waivers that expire
             or fall due within this many days.
+        navigation: ``sections`` lists the wiki's section index pages in the site
+            navigation (record pages are reached from them); ``full`` lists every
+            model, version, experiment, dataset and decision page too, which costs
+            build time growing with pages × records (see the performance docs).
     """
 
     enabled = c.Type(bool, default=True)
@@ -114,3 +118,4 @@ class GovernanceConfig(Config):
     as_of = _AsOfDate()
     cache_dir = c.Type(str, default=".governance-cache")
     horizon_days = c.Type(int, default=60)
+    navigation = c.Choice(("sections", "full"), default="sections")

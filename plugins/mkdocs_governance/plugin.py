@@ -19,12 +19,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from .config import GovernanceConfig
-from .core import GovernanceRun, run_governance
+from .core import GovernanceRun, find_repo_root, run_governance
 from .findings import Finding, error
 from .history import read_history_cached
 from .history.model import History
@@ -36,7 +36,14 @@ from .pull_request import (
     read_base_plugin_options,
 )
 from .reporting import format_text
-from .site import GeneratedPage, SiteOptions, navigation, plain_title, render_site
+from .site import (
+    GeneratedPage,
+    SiteOptions,
+    is_section_page,
+    navigation,
+    plain_title,
+    render_site,
+)
 from .site.preview import PreviewInfo, preview_banner_html
 from .site.safety import sanitize_html
 
@@ -63,6 +70,9 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         self.base_ref: str | None = None
         self.preview: PreviewInfo | None = None
         self._changes_url: str | None = None
+        # serve: what the last rebuild was made of, to reuse it when nothing changed.
+        self._reuse_key: tuple[Any, ...] | None = None
+        self._pages: list[GeneratedPage] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether we serve: a served site shows failures instead of dying."""
@@ -157,9 +167,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         assert self.records_dir is not None
         self.problem = None
         try:
-            self.run = self._evaluate()
-            self.preview = self._preview_info(config)
-            pages = render_site(self.run, self._site_options(config), changes=self.run.changes)
+            pages = self._rendered(config)
         except Exception as problem:
             if not self.serving:
                 raise PluginError(
@@ -169,7 +177,9 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             log.error("could not evaluate the records: %s: %s", type(problem).__name__, problem)
             self.problem = f"{type(problem).__name__}: {problem}"
             self.run = None
+            self._reuse_key = None
             pages = [_failure_page(self.config.prefix, self.problem)]
+        previous = self.generated
         self.generated = {}
         self._changes_url = None
         for page in pages:
@@ -178,7 +188,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
                     "%s exists in docs_dir; keeping it instead of the generated page", page.path
                 )
                 continue
-            generated_file = File.generated(config, page.path, content=page.content)
+            generated_file = self._file(config, page, previous.get(page.path))
             files.append(generated_file)
             self.generated[page.path] = page
             if page.path == f"{self.config.prefix}/changes.md":
@@ -262,21 +272,57 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
 
     # ------------------------------------------------------------ helpers
 
-    def _evaluate(self) -> GovernanceRun:
+    def _rendered(self, config: MkDocsConfig) -> list[GeneratedPage]:
+        """The wiki's pages; while serving, the last rebuild's when nothing they are made
+        of changed (a docs page was edited): same history, same record files, same day."""
+        history = self._cached_history()
+        key = None
+        # With a base ref the base branch may move under a running server: no reuse.
+        if self.serving and history is not None and not self.base_ref:
+            key = (
+                id(history),
+                _records_signature(self.records_dir),
+                self.config.as_of or date.today(),
+            )
+            if key == self._reuse_key and self.run is not None and self.run.history is history:
+                return self._pages
+        self.run = self._evaluate(history)
+        self.preview = self._preview_info(config)
+        pages = render_site(self.run, self._site_options(config), changes=self.run.changes)
+        self._reuse_key = key if key is not None and self.run.history is history else None
+        self._pages = pages
+        return pages
+
+    def _cached_history(self) -> History | None:
+        """While serving, the history through the process-wide cache (also on the first
+        build, so that the first rebuild finds it); None outside ``serve``."""
+        assert self.records_dir is not None
+        if not self.serving:
+            return None
+        if self._history_scope is None:
+            root = find_repo_root(self.records_dir)
+            try:
+                records = self.records_dir.relative_to(root).as_posix()
+            except ValueError:
+                return None
+            if not (root / ".git").exists():
+                return None
+            self._history_scope = (root, records)
+        # The cache is keyed by HEAD and the working tree's status, so a commit
+        # or an edited record reads the history afresh.
+        repo_root, records = self._history_scope
+        return read_history_cached(repo_root, [records], signatures=self._signatures)
+
+    def _evaluate(self, history: History | None = None) -> GovernanceRun:
         """Run the pipeline; while serving, reuse the history between rebuilds."""
         assert self.records_dir is not None
-        history: History | None = None
-        if self.serving and self._history_scope is not None:
-            # The cache is keyed by HEAD and the working tree's status, so a commit
-            # or an edited record reads the history afresh.
-            repo_root, records = self._history_scope
-            history = read_history_cached(repo_root, [records], signatures=self._signatures)
         run = self._run_governance(history)
         policy = run.registry.policy
         wanted = bool(policy and policy.rules.require_signed_commits)
         if history is not None and wanted != self._signatures:
             # The policy switched signature checking on or off: read history afresh.
-            run = self._run_governance(None)
+            repo_root, records = Path(run.repo_root), run.registry.records_dir
+            run = self._run_governance(read_history_cached(repo_root, [records], signatures=wanted))
         self._signatures = wanted
         self._history_scope = (Path(run.repo_root), run.registry.records_dir)
         return run
@@ -357,7 +403,52 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         prefix = self.config.prefix + "/"
         if _mentions(config.nav, prefix):
             return
-        config.nav.append({"Governance": navigation(pages, self.config.prefix)})
+        full = self.config.navigation == "full"
+        config.nav.append({"Governance": navigation(pages, self.config.prefix, full=full)})
+
+    def _file(
+        self, config: MkDocsConfig, page: GeneratedPage, previous: GeneratedPage | None
+    ) -> File:
+        """The MkDocs file of a generated page; record pages stay out of a short nav.
+
+        While serving, the page is written under ``cache_dir/serve-pages`` and
+        rewritten only when its content changed, so that ``mkdocs serve --dirty``
+        (which compares the source's and the built page's times) re-renders only the
+        pages an edit changed.
+        """
+        inclusion = InclusionLevel.UNDEFINED
+        if (
+            page.is_markdown
+            and self.config.navigation == "sections"
+            and not is_section_page(page.path, self.config.prefix)
+        ):
+            inclusion = InclusionLevel.NOT_IN_NAV
+        if not self.serving:
+            return File.generated(config, page.path, content=page.content, inclusion=inclusion)
+        base = Path(config.config_file_path or ".").resolve().parent
+        target = base / self.config.cache_dir / "serve-pages" / page.path
+        if previous is None or previous.content != page.content or not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = page.content if isinstance(page.content, bytes) else page.content.encode()
+            if not target.is_file() or target.read_bytes() != data:
+                target.write_bytes(data)
+        return File.generated(config, page.path, abs_src_path=str(target), inclusion=inclusion)
+
+
+def _records_signature(records_dir: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """(path, modification time, size) of every file under the records folder."""
+    if records_dir is None:
+        return ()
+    found = []
+    for folder, _dirs, names in os.walk(records_dir):
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path, follow_symlinks=False)
+            except OSError:
+                continue
+            found.append((path, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(found))
 
 
 def _commit_url(repo_url: str | None, sha: str | None) -> str | None:

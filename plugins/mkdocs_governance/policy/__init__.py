@@ -139,9 +139,17 @@ def evaluate(
     findings: list[Finding] = list(record_findings)
     for rule in RULES.values():
         findings.extend(rule(ctx))
-    findings = _unique(findings)
-    versions = {v.key: _assess_version(ctx, v, findings) for v in ctx.registry.versions()}
-    return GateReport(tuple(sort_findings(findings)), versions, as_of.isoformat())
+    ordered = tuple(sort_findings(_unique(findings)))
+    # One sort for the whole report, then one pass grouping by subject: each version's
+    # findings keep the report's order (a sort per version would cost versions × findings).
+    by_subject: dict[str, list[Finding]] = {}
+    for finding in ordered:
+        by_subject.setdefault(finding.subject, []).append(finding)
+    versions = {
+        v.key: _assess_version(ctx, v, tuple(by_subject.get(v.key, ())))
+        for v in ctx.registry.versions()
+    }
+    return GateReport(ordered, versions, as_of.isoformat())
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -156,9 +164,9 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 
 def _assess_version(
-    ctx: Context, version: ModelVersion, findings: list[Finding]
+    ctx: Context, version: ModelVersion, mine: tuple[Finding, ...]
 ) -> VersionAssessment:
-    mine = tuple(f for f in sort_findings(findings) if f.subject == version.key)
+    """The checklist of one version; ``mine`` is its findings, already sorted."""
     stages = []
     if ctx.policy is not None and version.stage in ctx.policy.stages:
         for stage in ctx.policy.stages:

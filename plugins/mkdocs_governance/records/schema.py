@@ -31,7 +31,7 @@ import math
 import re
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -535,13 +535,57 @@ class RecordSchema(FieldType):
         return schema
 
 
-def did_you_mean(word: str, candidates: Sequence[str]) -> str:
-    """`` (did you mean `x`?)`` when a candidate is close to ``word``, else ``""``."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    if not close and len(word) >= 3:
-        # An abbreviation (`prod`, `dev`) is too short for difflib's ratio.
-        close = [c for c in candidates if c.lower().startswith(word.lower())][:1]
-    return f" (did you mean `{close[0]}`?)" if close else ""
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean `x`?)`` when a candidate is close to ``word``, else ``""``.
+
+    Up to ``_DIFFLIB_LIMIT`` candidates, ``difflib.get_close_matches`` compares the
+    word with each. Against more (every dataset id of a large repository), it would
+    cost candidates × unknown references; the candidates are then indexed once by
+    their one-character deletions (cached per candidate list), so a lookup touches
+    only names within two edits of the word, ranked by the same difflib ratio.
+    """
+    names = tuple(candidates)
+    if len(names) <= _DIFFLIB_LIMIT:
+        close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+        if not close and len(word) >= 3:
+            # An abbreviation (`prod`, `dev`) is too short for difflib's ratio.
+            close = [c for c in names if c.lower().startswith(word.lower())][:1]
+        return f" (did you mean `{close[0]}`?)" if close else ""
+    if len(word) > _LONGEST_SUGGESTED:
+        return ""
+    index = _SUGGESTION_INDEXES.pop(names, None) or _deletion_index(names)
+    _SUGGESTION_INDEXES[names] = index
+    while len(_SUGGESTION_INDEXES) > 8:
+        _SUGGESTION_INDEXES.pop(next(iter(_SUGGESTION_INDEXES)))
+    near = {name for variant in _deletions(word) for name in index.get(variant, ())}
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    scored = []
+    for name in near:
+        matcher.set_seq1(name)
+        score = matcher.ratio()
+        if score >= 0.6:
+            scored.append((score, name))
+    return f" (did you mean `{max(scored)[1]}`?)" if scored else ""
+
+
+_DIFFLIB_LIMIT = 100
+_LONGEST_SUGGESTED = 120
+_SUGGESTION_INDEXES: dict[tuple[str, ...], dict[str, list[str]]] = {}
+
+
+def _deletions(word: str) -> set[str]:
+    """``word`` and every string one character shorter than it."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _deletion_index(names: Sequence[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for name in names:
+        if len(name) <= _LONGEST_SUGGESTED:
+            for variant in _deletions(name):
+                index.setdefault(variant, []).append(name)
+    return index
 
 
 def convert_mapping(

@@ -302,15 +302,41 @@ def _render_badges(context: _Context) -> None:
         )
 
 
-def navigation(pages: Sequence[GeneratedPage], prefix: str = "governance") -> list[Any]:
+def is_section_page(path: str, prefix: str = "governance") -> bool:
+    """True for a page the short navigation lists: a top page of the wiki
+    (``findings.md``) or a section's index (``models/index.md``).
+
+    Record pages (model cards, versions, experiments, datasets, decisions) are
+    reached from their section's index page instead: the theme renders the whole
+    navigation into every page, so listing every record costs pages × records.
+    """
+    relative = path[len(prefix) + 1 :] if prefix else path
+    parts = relative.split("/")
+    return path.endswith(".md") and (
+        len(parts) == 1 or (len(parts) == 2 and parts[1] == "index.md")
+    )
+
+
+def navigation(
+    pages: Sequence[GeneratedPage], prefix: str = "governance", *, full: bool = True
+) -> list[Any]:
     """The generated section as an MkDocs ``nav`` value (titles → paths).
 
-    The dashboard first, then one group per kind (models get a sub-group each:
-    the model card and its versions), then people, audit trail and findings.
+    With ``full``: the dashboard first, then one group per kind (models get a
+    sub-group each: the model card and its versions), then people, audit trail and
+    findings. Without: the dashboard, each section's index page, then people, audit
+    trail and findings ([`is_section_page`][mkdocs_governance.site.render.is_section_page]).
     Assets and JSON are not listed. Titles pass through
     [`plain_title`][mkdocs_governance.site.render.plain_title]: themes print nav
     titles as markup, and a title comes from record text (a model's name).
     """
+    if not full:
+        short = [p for p in pages if p.is_markdown and is_section_page(p.path, prefix)]
+        # Top pages keep their order, with the sections' index pages after the dashboard.
+        tops = [p for p in short if "/" not in p.path[len(prefix) + 1 :]]
+        indexes = [p for p in short if p not in tops]
+        ordered = tops[:1] + indexes + tops[1:]
+        return [{plain_title(p.title or p.path): p.path} for p in ordered]
     top: list[Any] = []
     groups: dict[str, list[Any]] = {}
     model_groups: dict[str, list[Any]] = {}
