@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make site   install into .venv (created if missing) and build the example site
+#   make site   install into .venv (created if missing; runtime only) and build the example site
 #   make test   install into .venv (with test extras) and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -13,9 +13,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The site needs the runtime only: none of the importers' optional libraries.
+$(VENV)/.installed-site: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
 install: $(VENV)/.installed
 
-site: install
+site: $(VENV)/.installed-site
 	$(VENV)/bin/mkdocs build --strict
 
 serve: install

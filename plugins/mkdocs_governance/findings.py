@@ -42,6 +42,8 @@ class Code(StrEnum):
     IMPLAUSIBLE_DATE = "implausible-date"
     POLICY_CHANGED = "policy-changed"
     HISTORY_UNAVAILABLE = "history-unavailable"
+    UNBOUND_ARTIFACT = "unbound-artifact"
+    UNSIGNED_GTO_ASSIGNMENT = "unsigned-gto-assignment"
 
 
 @dataclass(frozen=True, slots=True)

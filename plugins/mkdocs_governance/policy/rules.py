@@ -32,6 +32,7 @@ from ..records.model import (
     SignoffRequirement,
     Verification,
 )
+from .artifacts import rule_unbound_artifact
 from .context import POLICY_MODEL, Context
 from .model import ItemState
 
@@ -1119,4 +1120,5 @@ RULES: dict[str, Rule] = {
     Code.EXPIRED_SIGNOFF: rule_expired_signoff,
     Code.REVIEW_OVERDUE: rule_review_overdue,
     Code.IMPLAUSIBLE_DATE: rule_implausible_date,
+    Code.UNBOUND_ARTIFACT: rule_unbound_artifact,
 }

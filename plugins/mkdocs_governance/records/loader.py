@@ -485,6 +485,7 @@ def _build_policy(
             checks=tuple(spec.get("checks", ())),
             signoffs=_signoff_requirements(spec.get("signoffs", ())),
             by_risk_tier=tiers,
+            bound_artifact=bool(spec.get("bound_artifact", False)),
         )
     rule_values = dict(values.get("rules", {}))
     if "waiver_roles" in rule_values:
@@ -500,6 +501,7 @@ def _build_policy(
         requirements=requirements,
         rules=Rules(**rule_values),
         location=Location(path, 1, lines),
+        gto_stages=dict(values.get("gto_stages", {})),
     )
 
 
@@ -701,7 +703,7 @@ def _load_model(state: _State, path: str, data: bytes) -> None:
                 created=entry["created"],
                 stage=entry["stage"],
                 author=entry["author"],
-                artifact=Artifact(artifact["uri"], artifact["sha256"].lower())
+                artifact=Artifact(artifact["uri"], artifact.get("sha256", "").lower())
                 if artifact
                 else None,
                 experiment=entry.get("experiment"),
@@ -771,6 +773,7 @@ def _load_experiment(state: _State, path: str, data: bytes) -> None:
         params=values.get("params", {}),
         metrics=values.get("metrics", {}),
         metric_history={k: tuple(v) for k, v in values.get("metric_history", {}).items()},
+        tags=dict(values.get("tags", {})),
         outcome=values.get("outcome", "running"),
         conclusion=values.get("conclusion", ""),
         location=Location(path, 1, lines),

@@ -108,6 +108,7 @@ class StageRequirements:
     checks: tuple[str, ...] = ()
     signoffs: tuple[SignoffRequirement, ...] = ()
     by_risk_tier: Mapping[str, TierOverride] = field(default_factory=dict)
+    bound_artifact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ class Policy:
     requirements: Mapping[str, StageRequirements]
     rules: Rules
     location: Location
+    gto_stages: Mapping[str, str] = field(default_factory=dict)
 
     def stages_up_to(self, stage: str) -> tuple[str, ...]:
         """``stage`` and every stage before it, in order (empty if unknown)."""
@@ -154,7 +156,7 @@ class Artifact:
     """Where a version's trained artifact lives and its content hash."""
 
     uri: str
-    sha256: str
+    sha256: str = ""  # empty: not hashed (unbound), see StageRequirements.bound_artifact
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,7 @@ class Experiment:
     conclusion: str
     location: Location
     extra: Mapping[str, Any] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

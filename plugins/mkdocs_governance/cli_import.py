@@ -1,0 +1,142 @@
+"""``mkdocs-governance import mlflow|hf-card|gto|dvc``: other tools' data -> record files.
+
+A thin shell: it parses the options, calls one importer's reader and mapping, and
+hands the records to the shared writer
+([`importers.writer`][mkdocs_governance.importers.writer]). Exit codes: 0 written
+(or nothing to change), 1 a record or source problem (reported with its file and
+line, nothing else is held back), 2 a usage problem (the importer's library is not
+installed, the source does not exist).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from .cli import EXIT_ERRORS, EXIT_OK, UsageError, _add_config_arguments, load_settings
+from .importers import ImportBatch
+
+
+def _pairs(values: list[str] | None, flag: str) -> dict[str, str]:
+    """``NAME=VALUE`` options as a mapping, or a UsageError naming the bad one."""
+    result: dict[str, str] = {}
+    for item in values or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"{flag} {item!r}: write it as NAME=VALUE")
+        result[name.strip()] = value.strip()
+    return result
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print what would change, write nothing"
+    )
+    _add_config_arguments(parser)
+
+
+def _new_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--owner", metavar="PERSON", help="owner of a new model record")
+    parser.add_argument(
+        "--risk-tier", choices=("low", "medium", "high"), help="risk tier of a new model record"
+    )
+
+
+def _records_dir(args: argparse.Namespace) -> Path:
+    settings = load_settings(args)
+    return settings.records_dir
+
+
+def _existing_models(records_dir: Path) -> set[str]:
+    folder = records_dir / "models"
+    if not folder.is_dir():
+        return set()
+    return {p.stem for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".md")}
+
+
+def _finish(records_dir: Path, batch: ImportBatch, args: argparse.Namespace, out: TextIO) -> int:
+    from .importers.writer import format_report, write_records
+
+    report = write_records(records_dir, batch.records, dry_run=args.dry_run)
+    out.write(format_report(batch, report, dry_run=args.dry_run))
+    return EXIT_ERRORS if report.refused or batch.problems else EXIT_OK
+
+
+# -- mlflow ------------------------------------------------------------------------------------
+
+
+def _mlflow_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "tracking_uri",
+        metavar="STORE",
+        help="an mlruns folder, sqlite:///mlflow.db, or http(s)://tracking-server",
+    )
+    parser.add_argument("--registry-uri", metavar="URI", help="model registry (default: STORE)")
+    parser.add_argument(
+        "--stage",
+        action="append",
+        metavar="MLFLOW=STAGE",
+        help="map an MLflow stage (Production) or alias (@champion) to a policy stage; repeat",
+    )
+    parser.add_argument(
+        "--person", action="append", metavar="USER=ID", help="map an MLflow user name; repeat"
+    )
+    parser.add_argument(
+        "--model",
+        action="append",
+        metavar="EXPERIMENT=MODEL",
+        help="the model an experiment's runs belong to (default: the experiment's name)",
+    )
+    parser.add_argument(
+        "--default-stage", metavar="STAGE", help="stage of a version no --stage maps"
+    )
+    parser.add_argument(
+        "--commit-tag", metavar="TAG", help="a run tag holding the git commit, after MLflow's own"
+    )
+    _new_model_options(parser)
+    _common(parser)
+
+
+def run_mlflow(args: argparse.Namespace, out: TextIO) -> int:
+    """``import mlflow``: runs -> experiments, registered versions -> model versions."""
+    from .importers.mlflow import MlflowOptions, MlflowUnavailable, map_snapshot, read_store
+
+    options = MlflowOptions(
+        stages=_pairs(args.stage, "--stage"),
+        people=_pairs(args.person, "--person"),
+        models=_pairs(args.model, "--model"),
+        default_stage=args.default_stage,
+        owner=args.owner,
+        risk_tier=args.risk_tier,
+        commit_tag=args.commit_tag,
+    )
+    records_dir = _records_dir(args)
+    try:
+        snapshot = read_store(args.tracking_uri, args.registry_uri)
+    except MlflowUnavailable as problem:
+        raise UsageError(str(problem)) from None
+    batch = map_snapshot(snapshot, options, _existing_models(records_dir))
+    return _finish(records_dir, batch, args, out)
+
+
+# -- registration -----------------------------------------------------------------------------
+
+SOURCES: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {
+    "mlflow": ("MLflow runs and registered models", _mlflow_arguments, run_mlflow),
+}
+
+
+def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``import`` subcommand's own subcommands, one per source."""
+    sources = parser.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    for name, (help_text, add_arguments, run) in SOURCES.items():
+        sub = sources.add_parser(name, help=help_text, description=help_text)
+        add_arguments(sub)
+        sub.set_defaults(import_handler=run)
+
+
+def run_import(args: argparse.Namespace, out: TextIO) -> int:
+    """``import SOURCE``: run the chosen importer."""
+    return int(args.import_handler(args, out))
