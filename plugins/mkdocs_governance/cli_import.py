@@ -121,10 +121,56 @@ def run_mlflow(args: argparse.Namespace, out: TextIO) -> int:
     return _finish(records_dir, batch, args, out)
 
 
+# -- hf-card -----------------------------------------------------------------------------------
+
+
+def _hf_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("cards", nargs="+", metavar="PATH", help="model card files (README.md)")
+    parser.add_argument("--model-id", metavar="ID", help="the model record's id (one card)")
+    parser.add_argument("--version", metavar="VERSION", help="the version the card describes")
+    parser.add_argument("--stage", metavar="STAGE", help="the stage that version sits in")
+    parser.add_argument("--author", metavar="PERSON", help="the version's author (default: owner)")
+    parser.add_argument("--created", metavar="DATE", help="the version's day (default: today)")
+    parser.add_argument(
+        "--personal-data",
+        choices=("true", "false"),
+        help="whether the card's Hub datasets hold personal data (new dataset records)",
+    )
+    _new_model_options(parser)
+    _common(parser)
+
+
+def run_hf_card(args: argparse.Namespace, out: TextIO) -> int:
+    """``import hf-card``: a Hugging Face model card -> a model and its datasets."""
+    from .cli import parse_date
+    from .importers.hf_card import CardOptions, HfUnavailable, read_cards
+
+    if args.model_id and len(args.cards) > 1:
+        raise UsageError("--model-id names one model: import one card at a time with it")
+    created = parse_date(args.created, "--created").isoformat() if args.created else None
+    options = CardOptions(
+        owner=args.owner,
+        risk_tier=args.risk_tier,
+        version=args.version,
+        stage=args.stage,
+        author=args.author,
+        created=created,
+        model_id=args.model_id,
+        personal_data=None if args.personal_data is None else args.personal_data == "true",
+    )
+    records_dir = _records_dir(args)
+    try:
+        batch = read_cards([Path(p) for p in args.cards], options)
+    except HfUnavailable as problem:
+        raise UsageError(str(problem)) from None
+    return _finish(records_dir, batch, args, out)
+
+
 # -- registration -----------------------------------------------------------------------------
 
 SOURCES: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {
     "mlflow": ("MLflow runs and registered models", _mlflow_arguments, run_mlflow),
+    "hf-card": ("a Hugging Face model card (README.md)", _hf_arguments, run_hf_card),
 }
 
 
