@@ -148,7 +148,7 @@ def _model_index_problems(front: YamlMap, shown: str) -> list[str]:
 
 
 def _metric_problems(front: YamlMap, shown: str) -> list[str]:
-    problems = []
+    problems: list[str] = []
     index = front.items.get("model-index")
     if not isinstance(index, YamlSeq):
         return problems
