@@ -166,11 +166,54 @@ def run_hf_card(args: argparse.Namespace, out: TextIO) -> int:
     return _finish(records_dir, batch, args, out)
 
 
+# -- gto ---------------------------------------------------------------------------------------
+
+
+def _gto_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "repo", nargs="?", default=".", metavar="REPO", help="the GTO repository (default: .)"
+    )
+    parser.add_argument(
+        "--stage",
+        action="append",
+        metavar="GTO=STAGE",
+        help="map a GTO stage (prod) to a policy stage (production); repeat",
+    )
+    parser.add_argument(
+        "--person", action="append", metavar="EMAIL=ID", help="map a tagger's email; repeat"
+    )
+    parser.add_argument(
+        "--default-stage", metavar="STAGE", help="stage of a version no assignment maps"
+    )
+    _new_model_options(parser)
+    _common(parser)
+
+
+def run_gto(args: argparse.Namespace, out: TextIO) -> int:
+    """``import gto``: registration tags -> versions, assignment tags -> their stage."""
+    from .importers.gto import GtoOptions, map_snapshot, read_repository
+
+    repo = Path(args.repo)
+    if not (repo / ".git").exists():
+        raise UsageError(f"{repo} is not a git repository (GTO keeps its registry in tags)")
+    options = GtoOptions(
+        stages=_pairs(args.stage, "--stage"),
+        people=_pairs(args.person, "--person"),
+        default_stage=args.default_stage,
+        owner=args.owner,
+        risk_tier=args.risk_tier,
+    )
+    records_dir = _records_dir(args)
+    batch = map_snapshot(read_repository(repo), options, _existing_models(records_dir))
+    return _finish(records_dir, batch, args, out)
+
+
 # -- registration -----------------------------------------------------------------------------
 
 SOURCES: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {
     "mlflow": ("MLflow runs and registered models", _mlflow_arguments, run_mlflow),
     "hf-card": ("a Hugging Face model card (README.md)", _hf_arguments, run_hf_card),
+    "gto": ("GTO registration and stage assignment tags", _gto_arguments, run_gto),
 }
 
 

@@ -34,6 +34,7 @@ from ..records.model import (
 )
 from .artifacts import rule_unbound_artifact
 from .context import POLICY_MODEL, Context
+from .gto import rule_unsigned_gto_assignment
 from .model import ItemState
 
 Rule = Callable[[Context], Iterable[Finding]]
@@ -1121,4 +1122,5 @@ RULES: dict[str, Rule] = {
     Code.REVIEW_OVERDUE: rule_review_overdue,
     Code.IMPLAUSIBLE_DATE: rule_implausible_date,
     Code.UNBOUND_ARTIFACT: rule_unbound_artifact,
+    Code.UNSIGNED_GTO_ASSIGNMENT: rule_unsigned_gto_assignment,
 }

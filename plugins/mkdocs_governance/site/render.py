@@ -44,6 +44,7 @@ from ..records.model import (
     Verification,
 )
 from . import safety
+from .gto import assignment_rows
 from .plots import PlotCache, PlotSpec, Series
 from .version_diff import FieldChange, diff_entries, reviewed_revision
 
@@ -1371,6 +1372,7 @@ def _render_audit(context: _Context) -> None:
         entries=entries,
         pending=pending,
         history=history,
+        gto_assignments=assignment_rows(history),  # site/gto.py
     )
 
 
