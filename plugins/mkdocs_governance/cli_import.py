@@ -208,12 +208,51 @@ def run_gto(args: argparse.Namespace, out: TextIO) -> int:
     return _finish(records_dir, batch, args, out)
 
 
+# -- dvc ---------------------------------------------------------------------------------------
+
+
+def _dvc_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "project", nargs="?", default=".", metavar="DIR", help="the DVC project (default: .)"
+    )
+    parser.add_argument("--experiment-id", metavar="ID", help="the experiment record's id")
+    parser.add_argument("--model", metavar="MODEL", help="the model the experiment is for")
+    parser.add_argument("--author", metavar="PERSON", help="who ran the experiment")
+    parser.add_argument("--date", metavar="DATE", help="the experiment's day (default: today)")
+    parser.add_argument("--title", metavar="TEXT", help="the experiment's title")
+    _new_model_options(parser)
+    _common(parser)
+
+
+def run_dvc(args: argparse.Namespace, out: TextIO) -> int:
+    """``import dvc``: artifacts -> models; params, metrics, plots -> an experiment."""
+    from .cli import parse_date
+    from .importers.dvc import DvcOptions, map_project, read_project
+
+    root = Path(args.project)
+    if not (root / "dvc.yaml").is_file() and not (root / "params.yaml").is_file():
+        raise UsageError(f"{root} has no dvc.yaml or params.yaml; point DIR at a DVC project")
+    options = DvcOptions(
+        experiment_id=args.experiment_id,
+        model=args.model,
+        author=args.author,
+        day=parse_date(args.date, "--date").isoformat() if args.date else None,
+        title=args.title,
+        owner=args.owner,
+        risk_tier=args.risk_tier,
+    )
+    records_dir = _records_dir(args)
+    batch = map_project(read_project(root), options, _existing_models(records_dir))
+    return _finish(records_dir, batch, args, out)
+
+
 # -- registration -----------------------------------------------------------------------------
 
 SOURCES: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {
     "mlflow": ("MLflow runs and registered models", _mlflow_arguments, run_mlflow),
     "hf-card": ("a Hugging Face model card (README.md)", _hf_arguments, run_hf_card),
     "gto": ("GTO registration and stage assignment tags", _gto_arguments, run_gto),
+    "dvc": ("DVC artifacts, params, metrics and plots", _dvc_arguments, run_dvc),
 }
 
 
