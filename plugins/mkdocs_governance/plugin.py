@@ -219,6 +219,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             gate=self.config.gate,
             plot_cache_dir=(base / self.config.cache_dir / "plots"),
             site_name=config.site_name,
+            directory_urls=config.use_directory_urls,
         )
 
     def _edit_url(self, source: str | None) -> str | None:

@@ -362,6 +362,9 @@ class Registry:
     signoffs: tuple[SignOff, ...]
     verifications: tuple[Verification, ...]
     files: tuple[str, ...]
+    # Images beside the decisions (decisions/assets/*.png): file -> bytes, published
+    # with the decision pages.
+    assets: Mapping[str, bytes] = field(default_factory=dict)
 
     def version(self, key: str) -> ModelVersion | None:
         """The version named ``model@version``, if any."""
