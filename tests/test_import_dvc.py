@@ -141,3 +141,13 @@ def test_what_dvc_does_not_know_is_required(tmp_path, capsys):
     assert code == 1
     assert "do not say the experiment's --experiment-id, --model, --author" in out
     assert "does not know its owner and risk tier" in out
+
+
+def test_an_id_that_would_write_outside_the_records_folder_is_refused(tmp_path, capsys):
+    repo = _project(tmp_path)
+    args = [a if a != "dvc-exp-1" else "../../escaped" for a in ARGS]
+    code, out = _import(capsys, repo, *args)
+    assert code == 1
+    assert "would write outside the records folder" in out
+    assert not (tmp_path / "escaped.yaml").exists()
+    assert not list(tmp_path.rglob("escaped.yaml"))

@@ -224,3 +224,60 @@ def test_the_audit_trail_shows_each_assignment_with_tagger_date_and_message(demo
         assert text in section
     assert "unassigned" in section and "corpus@example.invalid" in section
     assert section.index("fraud-detector#prod!#2") < section.index("churn#dev#1")  # newest first
+
+
+def test_a_pull_request_cannot_rename_a_gto_stage_to_escape_the_gate(demo, capsys):
+    """The mapping is policy: the base's judges, so the head's edit changes nothing."""
+    _import(capsys, demo)
+    demo.commit("import gto", author=BUILDER, date="2026-11-27T10:00:00+00:00")
+    demo.git("checkout", "-q", "-b", "escape")
+    demo.commit(
+        "policy: prod is just development",
+        files={
+            "governance_records/policy.yaml": POLICY.replace(
+                "prod: production", "prod: development, staging: development"
+            )
+        },
+        author=BUILDER,
+        date="2026-11-28T10:00:00+00:00",
+    )
+    records = demo.path / "governance_records"
+    main(["check", "--records-dir", str(records), "--format", "json", "--base", "main"])
+    findings = json.loads(capsys.readouterr()[0])["findings"]
+    subjects = {f["subject"] for f in findings if f["code"] == "unsigned-gto-assignment"}
+    assert subjects == {"churn@v0.1.0", "churn@v1.0.0"}
+    assert "policy-changed" in {f["code"] for f in findings}
+
+
+def test_hostile_tag_text_is_inert_in_the_audit_trail(demo, capsys):
+    demo.git(
+        "tag",
+        "-a",
+        "churn#staging#9",
+        "-m",
+        '<script>alert("tag")</script> [x](javascript:alert(1))',
+        "f0b78e13e07d1060e4286814973058987fdd0732",
+        env={"GIT_COMMITTER_NAME": "<img src=x onerror=alert(2)>", "GIT_COMMITTER_EMAIL": "e@x"},
+    )
+    demo.write(
+        "mkdocs.yml",
+        "site_name: GTO\nplugins:\n  - governance:\n      gate: warn\n      as_of: 2026-12-01\n",
+    )
+    demo.write("docs/index.md", "# Home\n")
+    demo.commit("site", author=BUILDER, date="2026-11-27T11:00:00+00:00")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"],
+        cwd=demo.path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    html = (demo.path / "out" / "governance" / "audit" / "index.html").read_text()
+    assert "churn#staging#9" in html
+    assert "<script>alert" not in html
+    assert "<img" not in html  # git strips <> from idents; the rest is shown as text
+    assert "img src=x onerror=alert(2)" in html
+    assert 'href="javascript:' not in html

@@ -454,3 +454,46 @@ def test_merge_keeps_person_fields_and_extra_keys_only_the_file_has():
     assert merged["conclusion"] == "mine" and kept == ["conclusion"]
     assert merged["extra"] == {"team": "x", "mlflow": {"a": 2}}
     assert merged["datasets"] == ["d"] and merged["title"] == "t"
+
+
+def test_hostile_run_text_is_inert_on_the_wiki(project, capsys):
+    script = f"""
+import os
+os.environ["MLFLOW_ALLOW_FILE_STORE"] = "true"
+from mlflow.tracking import MlflowClient
+client = MlflowClient(tracking_uri={project.store.as_uri()!r})
+experiment = client.get_experiment_by_name("churn-classifier")
+run = client.create_run(experiment.experiment_id, run_name="<img src=x onerror=alert(1)>",
+    tags={{"mlflow.user": "root", "mlflow.note.content": "<script>alert(2)</script>",
+           "team": "<b onmouseover=alert(3)>growth</b>"}})
+client.set_terminated(run.info.run_id)
+print(run.info.run_id)
+"""
+    run_id = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()[-1]
+    _import(capsys, project)
+    project.repo.write(
+        "mkdocs.yml",
+        "site_name: Imported\nplugins:\n  - governance:\n      gate: warn\n",
+    )
+    project.repo.write("docs/index.md", "# Home\n")
+    project.repo.commit("import mlflow")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"],
+        cwd=project.repo.path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    page = next(
+        (project.repo.path / "out" / "governance" / "experiments").glob(f"mlflow-{run_id}*")
+    )
+    html = (page / "index.html").read_text() if page.is_dir() else page.read_text()
+    assert "<script>alert(2)" not in html
+    assert "<img src=x" not in html
+    assert "<b onmouseover" not in html
+    assert "onmouseover=alert(3)" in html.replace("&gt;", ">")  # shown, as text

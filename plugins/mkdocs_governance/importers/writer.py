@@ -243,7 +243,24 @@ def write_records(
 ) -> WriteReport:
     """Merge and write ``records`` under ``records_dir``; see the module docstring."""
     report = WriteReport()
+    root = records_dir.resolve()
     for record in records:
+        # An id from a source or an option (`--experiment-id ../../x`) must not write
+        # outside the records folder.
+        target_path = (root / record.path).resolve()
+        if root not in target_path.parents or ".." in Path(record.path).parts:
+            report.changes.append(
+                FileChange(
+                    record.path,
+                    "refused",
+                    problems=(
+                        f"{record.path}: the record's id would write outside the records "
+                        "folder; use an id of letters, digits, `.`, `_` or `-`",
+                    ),
+                    source=record.source,
+                )
+            )
+            continue
         existing, problem = _read_existing(records_dir, record.path)
         if problem:
             report.changes.append(
