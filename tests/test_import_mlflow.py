@@ -497,3 +497,57 @@ print(run.info.run_id)
     assert "<img src=x" not in html
     assert "<b onmouseover" not in html
     assert "onmouseover=alert(3)" in html.replace("&gt;", ">")  # shown, as text
+
+
+def test_a_sqlite_store_with_a_readable_artifact_imports_its_sha256(tmp_path, capsys):
+    """sqlite:/// through the same client; a logged model folder is hashed as its manifest."""
+    model_dir = tmp_path / "model"
+    (model_dir / "data").mkdir(parents=True)
+    (model_dir / "MLmodel").write_text("flavors: {}\n")
+    (model_dir / "data" / "model.pkl").write_bytes(b"\x80\x04weights")
+    database = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    script = f"""
+from mlflow.tracking import MlflowClient
+client = MlflowClient(tracking_uri={database!r}, registry_uri={database!r})
+experiment = client.create_experiment("churn-classifier",
+                                      artifact_location={(tmp_path / "artifacts").as_uri()!r})
+run = client.create_run(experiment, run_name="sql-run", tags={{"mlflow.user": "root"}})
+for step in range(3):
+    client.log_metric(run.info.run_id, "auc", 0.8 + step / 100, step=step)
+client.log_artifacts(run.info.run_id, {str(model_dir)!r}, artifact_path="model")
+client.set_terminated(run.info.run_id)
+client.create_registered_model("churn-classifier")
+client.create_model_version("churn-classifier", source=f"runs:/{{run.info.run_id}}/model",
+                            run_id=run.info.run_id)
+client.set_registered_model_alias("churn-classifier", "champion", "1")
+print(run.info.run_id)
+"""
+    run_id = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
+    ).stdout.split()[-1]
+    records = tmp_path / "records"
+    code = main(
+        [
+            "import",
+            "mlflow",
+            database,
+            "--records-dir",
+            str(records),
+            "--owner",
+            "alice",
+            "--risk-tier",
+            "low",
+            "--stage",
+            "@champion=production",
+            "--person",
+            "root=alice",
+        ]
+    )
+    out, _ = capsys.readouterr()
+    assert code == 0, out
+    model = yaml.safe_load((records / "models" / "churn-classifier.yaml").read_text())
+    (version,) = model["versions"]
+    assert version["stage"] == "production"
+    assert version["artifact"] == {"uri": f"runs:/{run_id}/model", "sha256": hash_path(model_dir)}
+    record = _experiment(records, run_id)
+    assert record["metric_history"]["auc"] == [[step, 0.8 + step / 100] for step in range(3)]
