@@ -192,3 +192,19 @@ def test_imported_card_passes_check_except_the_policys_own_requirements(tmp_path
     main(["check", "--records-dir", str(records), "--format", "json"])
     findings = json.loads(capsys.readouterr()[0])["findings"]
     assert findings == [], findings
+
+
+def test_a_re_import_on_a_later_day_keeps_the_versions_created_day(tmp_path, capsys):
+    records = tmp_path / "records"
+    card = str(_card(tmp_path, CARD))
+    options = [o for o in OPTIONS if o not in ("--created", "2026-11-01")]
+    assert _import(capsys, records, card, *options)[0] == 0
+    path = records / "models" / "review-sentiment.yaml"
+    # As if the first import ran on an earlier day.
+    text = path.read_text()
+    created = yaml.safe_load(text)["versions"][0]["created"]
+    path.write_text(text.replace(created, "2026-10-01"))
+    code, out, _ = _import(capsys, records, card, *options)
+    assert code == 0
+    assert yaml.safe_load(path.read_text())["versions"][0]["created"] == "2026-10-01"
+    assert "0 updated" in out

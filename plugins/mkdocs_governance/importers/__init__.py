@@ -68,7 +68,7 @@ class ImportBatch:
 # Fields a person writes after the import (the governance judgement, the prose):
 # a re-import never overwrites them once the record has a value.
 PERSON_FIELDS: dict[str, frozenset[str]] = {
-    "experiment": frozenset({"conclusion", "hypothesis", "outcome", "datasets"}),
+    "experiment": frozenset({"conclusion", "hypothesis", "outcome", "datasets", "date"}),
     "model": frozenset(
         {
             "description",
@@ -81,6 +81,8 @@ PERSON_FIELDS: dict[str, frozenset[str]] = {
             "datasets",
         }
     ),
-    "model-version": frozenset({"description", "datasets"}),
+    # `created` too: an importer that defaults it to the day of the import (a model
+    # card) must not move it, and with it the digest, on every re-import.
+    "model-version": frozenset({"description", "datasets", "created"}),
     "dataset": frozenset({"description", "owner", "personal_data", "license"}),
 }
