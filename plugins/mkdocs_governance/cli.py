@@ -819,6 +819,21 @@ COMMANDS["generate"] = Command(
 )
 
 
+# -- import: other tools' data -> record files (issue 15; cli_import.py) ----------------------
+from .cli_import import add_import_arguments, run_import  # noqa: E402
+
+COMMANDS["import"] = Command(
+    "write records from MLflow, Hugging Face model cards, GTO tags or DVC files",
+    add_import_arguments,
+    run_import,
+    "Translate another tool's data into record files: `import mlflow STORE`, `import "
+    "hf-card README.md`, `import gto`, `import dvc`. Idempotent: a re-import updates the "
+    "same files, never overwrites fields a person wrote, and says what changed; "
+    "--dry-run prints it without writing. Exit codes: 0 done, 1 a record or source "
+    "problem, 2 usage problem.",
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand in ``COMMANDS``."""
     from . import __version__

@@ -44,6 +44,8 @@ class Code(StrEnum):
     HISTORY_UNAVAILABLE = "history-unavailable"
     UNVERIFIED_CHECK = "unverified-check"
     WITHDRAWN_SIGNOFF = "withdrawn-signoff"
+    UNBOUND_ARTIFACT = "unbound-artifact"
+    UNSIGNED_GTO_ASSIGNMENT = "unsigned-gto-assignment"
 
 
 @dataclass(frozen=True, slots=True)

@@ -385,6 +385,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             plot_cache_dir=(base / self.config.cache_dir / "plots"),
             site_name=config.site_name,
             horizon_days=self.config.horizon_days,
+            directory_urls=config.use_directory_urls,
         )
 
     def _edit_url(self, source: str | None) -> str | None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from ..findings import Finding
+from .tags import GitTag
 
 
 class SignatureStatus(StrEnum):
@@ -191,6 +192,8 @@ class History:
     signatures_checked: bool = False
     repo_root: str | None = None
     changes_by_commit: Mapping[str, tuple[FileChange, ...]] = field(default_factory=dict)
+    # Every tag of the repository (GTO registrations and stage assignments), history/tags.py.
+    tags: tuple[GitTag, ...] = ()
 
     def file(self, path: str) -> FileHistory | None:
         """The history of the file now at ``path`` (repository-relative), if any."""

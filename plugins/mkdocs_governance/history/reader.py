@@ -63,6 +63,7 @@ from .model import (
     WorktreeState,
     unavailable,
 )
+from .tags import read_tags
 
 NOT_CHECKED = Signature(SignatureStatus.NOT_CHECKED)
 
@@ -279,6 +280,7 @@ def read_probed_history(
         worktree=worktree,
         signatures_checked=signatures,
         repo_root=str(probe.repo_root),
+        tags=read_tags(probe.runner),  # one for-each-ref: GTO's registry lives in tags
     )
     if probe.head is None:  # a repository without commits: nothing to read, nothing wrong
         return base

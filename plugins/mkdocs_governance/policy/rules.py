@@ -33,8 +33,10 @@ from ..records.model import (
     Verification,
 )
 from . import trust
+from .artifacts import rule_unbound_artifact
 from .backfill import is_backfilled
 from .context import POLICY_MODEL, Context
+from .gto import rule_unsigned_gto_assignment
 from .model import ItemState
 
 Rule = Callable[[Context], Iterable[Finding]]
@@ -1420,4 +1422,6 @@ RULES: dict[str, Rule] = {
     Code.IMPLAUSIBLE_DATE: rule_implausible_date,
     Code.UNVERIFIED_CHECK: rule_unverified_check,
     Code.WITHDRAWN_SIGNOFF: rule_withdrawn_signoff,
+    Code.UNBOUND_ARTIFACT: rule_unbound_artifact,
+    Code.UNSIGNED_GTO_ASSIGNMENT: rule_unsigned_gto_assignment,
 }

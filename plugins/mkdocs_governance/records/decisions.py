@@ -158,6 +158,27 @@ def read_decision(
         )
 
     fmt = "madr" if document.had_front_matter else "markdown"
+    body_fields = madr2_fields(body_lines, document.body_line)
+    for key in ("status", "date"):
+        if key not in values and key in body_fields:
+            values[key], field_lines[key] = body_fields[key]
+            if key == "date":
+                try:
+                    values["date"] = date.fromisoformat(str(values["date"])[:10])
+                except ValueError:
+                    values.pop("date")
+                    issues.append(
+                        DecisionIssue(
+                            field_lines["date"], "`Date:` is not a date; write YYYY-MM-DD"
+                        )
+                    )
+    if (
+        "deciders" in body_fields
+        and not values.get("deciders")
+        and not values.get("decision-makers")
+    ):
+        names, field_lines["deciders"] = body_fields["deciders"]
+        values["deciders"] = tuple(n.strip() for n in names.split(",") if n.strip())
     status_text = str(values.get("status", ""))
     status_line = field_lines.get("status", 1)
     decided_on: date | None = values.get("date")
@@ -183,6 +204,19 @@ def read_decision(
         if nygard_status is not None:
             field_lines["status"] = nygard_line
 
+    status_text, written_supersedes = split_status(status_text)
+    if document.data is None:
+        written_supersedes += nygard_relations(body_lines)
+    if not status_text:
+        issues.append(
+            DecisionIssue(
+                heading_line or document.body_line,
+                "decision has no status; it is shown as proposed: add `status: accepted` "
+                "(or proposed, rejected, deprecated, superseded) to the front matter, or a "
+                "`## Status` section",
+                warning=True,
+            )
+        )
     status, superseded_by = normalise_status(status_text) if status_text else ("proposed", None)
     if status is None:
         issues.append(
@@ -216,7 +250,7 @@ def read_decision(
         consulted=tuple(values.get("consulted", ())),
         informed=tuple(values.get("informed", ())),
         models=tuple(values.get("models", ())),
-        supersedes=tuple(values.get("supersedes", ())),
+        supersedes=tuple(dict.fromkeys((*values.get("supersedes", ()), *written_supersedes))),
         superseded_by=superseded_by,
         body=document.body,
         format=fmt,
@@ -310,3 +344,78 @@ def _nygard_date(lines: list[str], first_line: int) -> tuple[str | None, int]:
         if stripped[:5].lower() == "date:" and stripped[5:].strip():
             return stripped[5:].strip(), first_line + offset
     return None, first_line
+
+
+# --- issue 15: real ADR logs (MADR 2 body metadata, status relations) ----------------
+
+_MADR2_KEYS = {"status": "status", "deciders": "deciders", "date": "date"}
+
+
+def madr2_fields(lines: list[str], first_line: int) -> dict[str, tuple[str, int]]:
+    """MADR 2's body metadata: ``* Status: accepted``, ``* Deciders: a, b``, ``* Date: …``.
+
+    Read from the list items before the first ``##`` section; key -> (value, line).
+    """
+    found: dict[str, tuple[str, int]] = {}
+    for offset, raw in enumerate(lines):
+        line = raw.strip()
+        if line.startswith("## "):
+            break
+        if not line.startswith(("* ", "- ")):
+            continue
+        key, colon, value = line[2:].partition(":")
+        name = _MADR2_KEYS.get(key.strip().lower())
+        if colon and name and value.strip() and name not in found:
+            found[name] = (value.strip(), first_line + offset)
+    return found
+
+
+def split_status(text: str) -> tuple[str, tuple[str, ...]]:
+    """``accepted; supersedes ADR-0045`` -> (``accepted``, (``ADR-0045``,)).
+
+    The words after ``supersedes`` name the replaced decisions: the targets of links
+    (``[ADR-7](0007-x.md)``), else the comma- or ``and``-separated names.
+    """
+    lowered = text.lower()
+    at = lowered.find("supersedes")
+    if at <= 0:
+        return text, ()
+    status = text[:at].strip().rstrip(";,.:-").strip()
+    rest = text[at + len("supersedes") :].strip().lstrip(":").strip()
+    return status or text, relation_targets(rest)
+
+
+def relation_targets(text: str) -> tuple[str, ...]:
+    """The decisions a relation names: link targets, else comma/``and`` separated words."""
+    targets: list[str] = []
+    index = 0
+    while True:
+        start = text.find("](", index)
+        if start < 0:
+            break
+        end = text.find(")", start + 2)
+        if end < 0:
+            break
+        targets.append(text[start + 2 : end].strip())
+        index = end + 1
+    if targets:
+        return tuple(t for t in targets if t)
+    words = text.replace(" and ", ",").split(",")
+    return tuple(w.strip().strip("*_`.") for w in words if w.strip().strip("*_`."))
+
+
+def nygard_relations(lines: list[str]) -> tuple[str, ...]:
+    """What the ``## Status`` section says this decision supersedes (adr-tools writes
+    ``Supersedes [1. Title](0001-title.md)`` below the status word)."""
+    in_status = False
+    found: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if line.startswith("#"):
+            if in_status:
+                break
+            in_status = line.lstrip("#").strip().lower() == "status"
+            continue
+        if in_status and line.lower().startswith("supersedes"):
+            found.extend(relation_targets(line[len("supersedes") :]))
+    return tuple(found)

@@ -99,6 +99,8 @@ from .yamlsafe import (
 YAML_SUFFIXES = (".yaml", ".yml")
 TOP_LEVEL_DOCS = ("README.md", "README", "README.txt")
 IGNORED_EVERYWHERE = (".gitkeep", ".gitignore", ".DS_Store")
+# Files beside decisions that the wiki publishes with them (ADR folders keep diagrams).
+DECISION_ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 PIPELINE_PREFIX = "pipeline:"
 
 
@@ -246,6 +248,7 @@ class _State:
     partial: list[tuple[str, str, str, dict[str, Any], dict[str, int]]] = field(
         default_factory=list
     )
+    assets: dict[str, bytes] = field(default_factory=dict)
 
     def invalid(self, file: str, line: int | None, message: str, subject: str = "") -> None:
         self.findings.append(error(Code.INVALID_RECORD, subject or file, message, file, line))
@@ -264,13 +267,20 @@ def _load(
     state = _State(rel_dir)
     state.findings.extend(refused)
     state.files.extend(f.file for f in refused if f.file)
+    foreign_roots: dict[str, list[str]] = {}
     for path in sorted(sources):
         kind = _classify(path, rel_dir)
         if kind == "ignore":
             continue
         state.files.append(path)
+        if kind == "unexpected-foreign":
+            _report_foreign(state, path, rel_dir, foreign_roots)
+            continue
         if kind.startswith("unexpected"):
             state.invalid(path, 1, _unexpected_message(path, rel_dir, kind))
+            continue
+        if kind == "decision-asset":
+            _load_asset(state, path, sources[path])
             continue
         # Claimed before reading, so an unreadable policy.yaml is not also "missing".
         if kind == "policy" and state.policy_file is None:
@@ -291,6 +301,7 @@ def _load(
                 "mkdocs-governance, please report it with this file",
             )
             state.mark_broken(kind, _fallback_id(kind, path))
+    _finish_foreign(state, rel_dir, foreign_roots)
     if state.policy_file is None:
         state.invalid(
             f"{rel_dir}/policy.yaml",
@@ -319,8 +330,85 @@ def _load(
         verifications=tuple(sorted(state.verifications, key=lambda v: v.id)),
         files=tuple(sorted(set(state.files))),
         pipelines=dict(sorted(state.pipelines.items())),
+        assets=dict(sorted(state.assets.items())),
     )
     return LoadResult(registry, tuple(state.findings))
+
+
+# Other tools' files dropped into the records folder: one finding per folder, with the
+# importer that reads them (issue 15), instead of one misleading "move it" per file.
+_FOREIGN_HINTS = {
+    "mlflow": (
+        "an MLflow tracking store (its `meta.yaml`, metrics, params and tags files); records "
+        "are not read from it: move the store out of the records folder and run "
+        "`mkdocs-governance import mlflow <store>`, which writes experiment and model records"
+    ),
+    "dvc": (
+        "DVC project files (`dvc.yaml`, `dvc.lock`, `.dvc`, `params.yaml`); move them out of the "
+        "records folder and run `mkdocs-governance import dvc <project>`"
+    ),
+    "gto": (
+        "GTO's `artifacts.yaml`; it belongs at the repository root: move it there and run "
+        "`mkdocs-governance import gto`"
+    ),
+}
+
+
+def foreign_tool(inner: PurePosixPath) -> str | None:
+    """The tool whose file ``inner`` (relative to the records folder) is, if any."""
+    name = inner.name
+    parts = inner.parts
+    mlflow_folders = ("metrics", "params", "tags", "artifacts", "aliases", ".trash")
+    # `models/meta.yaml` may be a model called "meta": only deeper (a store's layout)
+    # or at the top, where no record of that name can be, is it MLflow's.
+    if (name == "meta.yaml" and len(parts) != 2) or (
+        len(parts) >= 4 and any(p in mlflow_folders for p in parts[2:-1])
+    ):
+        return "mlflow"
+    if name == "dvc.lock" or name.endswith(".dvc"):
+        return "dvc"
+    if len(parts) == 1 and name in ("dvc.yaml", "params.yaml"):
+        return "dvc"
+    if len(parts) == 1 and name == "artifacts.yaml":
+        return "gto"
+    return None
+
+
+def _foreign_root(inner: PurePosixPath) -> str:
+    """The folder a foreign tool's files sit in, for one finding per folder."""
+    parts = inner.parts[:-1]
+    for index, part in enumerate(parts):
+        if part.isdigit() or (part in (".trash", "models") and index > 0):
+            return "/".join(parts[:index]) or parts[0]
+    return "/".join(parts) or "."
+
+
+def _report_foreign(state: _State, path: str, rel_dir: str, roots: dict[str, list[str]]) -> None:
+    inner = PurePosixPath(path[len(rel_dir) + 1 :])
+    roots.setdefault(f"{foreign_tool(inner)}:{_foreign_root(inner)}", []).append(path)
+
+
+def _finish_foreign(state: _State, rel_dir: str, roots: dict[str, list[str]]) -> None:
+    """One finding per folder of another tool's files, naming the importer to use."""
+    for key, paths in roots.items():
+        tool, _, root = key.partition(":")
+        where = f"{rel_dir}/{root}" if root != "." else rel_dir
+        more = len(paths) - 1
+        others = f" (and {more} more file{'s' if more != 1 else ''} there)" if more else ""
+        state.invalid(
+            paths[0],
+            1,
+            f"`{paths[0]}`{others} is not a record file: `{where}` holds {_FOREIGN_HINTS[tool]}",
+        )
+
+
+def _load_asset(state: _State, path: str, read: Callable[[], bytes]) -> None:
+    """An image beside the decisions: kept for the wiki, or reported when unreadable."""
+    try:
+        state.assets[path] = read()
+    except (OSError, YamlError) as problem:
+        message = getattr(problem, "message", None) or str(problem)
+        state.invalid(path, 1, f"cannot be published with the decisions: {message}")
 
 
 def _classify(path: str, rel_dir: str) -> str:
@@ -331,6 +419,8 @@ def _classify(path: str, rel_dir: str) -> str:
     suffix = inner.suffix.lower()
     if name in IGNORED_EVERYWHERE:
         return "ignore"
+    if foreign_tool(inner) is not None:
+        return "unexpected-foreign"
     if len(parts) == 1:
         if name in TOP_LEVEL_DOCS:
             return "ignore"
@@ -339,6 +429,8 @@ def _classify(path: str, rel_dir: str) -> str:
             return stem
         return "unexpected-top"
     folder = parts[0]
+    if folder == "decisions" and suffix in DECISION_ASSET_SUFFIXES:
+        return "decision-asset"
     if folder in ("models", "datasets", "experiments", "decisions") and len(parts) != 2:
         return "unexpected-nested"
     if folder == "models":
@@ -501,6 +593,7 @@ def _build_policy(
             checks=tuple(spec.get("checks", ())),
             signoffs=_signoff_requirements(spec.get("signoffs", ())),
             by_risk_tier=tiers,
+            bound_artifact=bool(spec.get("bound_artifact", False)),
         )
     rule_values = dict(values.get("rules", {}))
     if "waiver_roles" in rule_values:
@@ -516,6 +609,7 @@ def _build_policy(
         requirements=requirements,
         rules=Rules(**rule_values),
         location=Location(path, 1, lines),
+        gto_stages=dict(values.get("gto_stages", {})),
     )
 
 
@@ -769,7 +863,7 @@ def _load_model(state: _State, path: str, data: bytes) -> None:
                 created=entry["created"],
                 stage=entry["stage"],
                 author=entry["author"],
-                artifact=Artifact(artifact["uri"], artifact["sha256"].lower())
+                artifact=Artifact(artifact["uri"], artifact.get("sha256", "").lower())
                 if artifact
                 else None,
                 experiment=entry.get("experiment"),
@@ -839,6 +933,7 @@ def _load_experiment(state: _State, path: str, data: bytes) -> None:
         params=values.get("params", {}),
         metrics=values.get("metrics", {}),
         metric_history={k: tuple(v) for k, v in values.get("metric_history", {}).items()},
+        tags=dict(values.get("tags", {})),
         outcome=values.get("outcome", "running"),
         conclusion=values.get("conclusion", ""),
         location=Location(path, 1, lines),

@@ -130,6 +130,7 @@ class StageRequirements:
     checks: tuple[str, ...] = ()
     signoffs: tuple[SignoffRequirement, ...] = ()
     by_risk_tier: Mapping[str, TierOverride] = field(default_factory=dict)
+    bound_artifact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,7 @@ class Policy:
     requirements: Mapping[str, StageRequirements]
     rules: Rules
     location: Location
+    gto_stages: Mapping[str, str] = field(default_factory=dict)
 
     def stages_up_to(self, stage: str) -> tuple[str, ...]:
         """``stage`` and every stage before it, in order (empty if unknown)."""
@@ -182,7 +184,7 @@ class Artifact:
     """Where a version's trained artifact lives and its content hash."""
 
     uri: str
-    sha256: str
+    sha256: str = ""  # empty: not hashed (unbound), see StageRequirements.bound_artifact
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +283,7 @@ class Experiment:
     conclusion: str
     location: Location
     extra: Mapping[str, Any] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,6 +396,9 @@ class Registry:
     files: tuple[str, ...]
     # Declared pipelines (people.yaml ``pipelines:``), by id; empty when none.
     pipelines: Mapping[str, Pipeline] = field(default_factory=dict)
+    # Images beside the decisions (decisions/assets/*.png): file -> bytes, published
+    # with the decision pages.
+    assets: Mapping[str, bytes] = field(default_factory=dict)
 
     def version(self, key: str) -> ModelVersion | None:
         """The version named ``model@version``, if any."""

@@ -702,6 +702,11 @@ STAGE_REQUIREMENTS = RecordSchema(
             MapOf(TIER_OVERRIDE, key=Text(r"low|medium|high", "low, medium or high")),
             description="Extra requirements per risk tier.",
         ),
+        Field(
+            "bound_artifact",
+            Boolean(),
+            description="Versions need an artifact with a sha256 to sit in this stage.",
+        ),
     ),
     allow_extra=False,
 )
@@ -766,6 +771,11 @@ POLICY = RecordSchema(
             description="What each stage needs, cumulative along the stage order.",
         ),
         Field("rules", RULES, description="Integrity rules."),
+        Field(
+            "gto_stages",
+            MapOf(IDENTIFIER, key=IDENTIFIER),
+            description="GTO stage name -> policy stage, for GTO assignment tags.",
+        ),
     ),
 )
 
@@ -813,7 +823,9 @@ ARTIFACT = RecordSchema(
     title="Trained artifact",
     fields=(
         Field("uri", Text(), required=True),
-        Field("sha256", SHA256, required=True),
+        # Optional so an artifact that cannot be read (an MLflow `runs:/` URI) can be
+        # recorded; a stage with `bound_artifact: true` then refuses the version.
+        Field("sha256", SHA256, description="Content hash; required by bound_artifact stages."),
     ),
     allow_extra=False,
 )
@@ -890,6 +902,7 @@ EXPERIMENT = RecordSchema(
         Field("params", MapOf(Free())),
         Field("metrics", METRICS),
         Field("metric_history", MapOf(ListOf(Pair()))),
+        Field("tags", MapOf(Text()), description="Run tags (MLflow's layout): name -> text."),
         Field("outcome", Choice(EXPERIMENT_OUTCOMES), description="Default: running."),
         Field("conclusion", Text()),
     ),

@@ -42,7 +42,8 @@ from ..records.model import (
     SignOff,
     Verification,
 )
-from . import attention, badges, lineage, safety
+from . import attention, badges, decision_text, lineage, safety
+from .gto import assignment_rows
 from .plots import PlotCache, PlotSpec, Series
 from .standing import LEVEL_KINDS, Level, Standing, model_level, standing
 from .version_diff import FieldChange, diff_entries, reviewed_revision
@@ -150,6 +151,7 @@ def _commit_apart(commit: object) -> bool:
 _TEMPLATES.finalize = _finalize
 _TEMPLATES.tests["committed_apart"] = _commit_apart
 _TEMPLATES.filters["code"] = _code_filter
+_TEMPLATES.filters["code_title"] = decision_text.title_markdown
 _TEMPLATES.filters["message"] = _message_filter
 _TEMPLATES.filters["day"] = _day_filter
 _TEMPLATES.globals["badge"] = badge
@@ -180,6 +182,8 @@ class SiteOptions:
     plot_cache_dir: Path | None = None
     site_name: str = ""
     horizon_days: int = 60
+    # MkDocs' use_directory_urls: links inside rendered record text need final URLs.
+    directory_urls: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +365,8 @@ def navigation(
                 nav_title = plain_title(page.nav_title) if page.nav_title else title
                 model_groups[parts[1]].append({nav_title: page.path})
         elif len(parts) > 1 and parts[0] in group_titles:
-            groups.setdefault(parts[0], []).append(entry)
+            # A decision's nav_title is already inert (decision_text.title_nav).
+            groups.setdefault(parts[0], []).append({page.nav_title or title: page.path})
         else:
             top.append(entry)
     nav: list[Any] = top[:1]
@@ -508,7 +513,7 @@ class _Linker:
 
     def page(self, target: str | None, text: object, anchor: str = "") -> Markup:
         """A link to a generated page, or the escaped text when there is none."""
-        label = safety.escape_text(text)
+        label = str(text) if isinstance(text, Markup) else safety.escape_text(text)
         if not target:
             return Markup(label)
         return Markup(f"[{label}]({self.rel(target)}{anchor})")
@@ -1457,9 +1462,13 @@ def _render_decisions(context: _Context) -> None:
         decisions=decisions,
         superseded_by=lambda d: _superseded_by(registry, d),
     )
+    pages = {d.location.file: _record_page(context, "decisions", d.id) or "" for d in decisions}
+    assets = _publish_decision_assets(context)
     for decision in decisions:
-        path = _record_page(context, "decisions", decision.id)
-        assert path is not None
+        path = pages[decision.location.file]
+        resolve = decision_text.decision_resolver(
+            decision.location.file, path, pages, assets, context.options.directory_urls
+        )
         _emit(
             context,
             path,
@@ -1467,11 +1476,25 @@ def _render_decisions(context: _Context) -> None:
             title=decision.title or decision.id,
             source=decision.location.file,
             affected=_file_has_errors(context, decision.location.file),
+            nav_title=decision_text.title_nav(decision.title or decision.id),
             decision=decision,
             chain=_supersede_chain(registry, decision),
             superseded_by=_superseded_by(registry, decision),
-            body=_strip_title(decision.body, decision.title),
+            body=decision_text.rewrite_links(_strip_title(decision.body, decision.title), resolve),
         )
+
+
+def _publish_decision_assets(context: _Context) -> dict[str, str]:
+    """Copy the images beside the decisions into the wiki; record file -> published path."""
+    published: dict[str, str] = {}
+    folder = f"{context.registry.records_dir}/decisions/"
+    for file, data in sorted(context.registry.assets.items()):
+        if not file.startswith(folder):
+            continue
+        target = _page_path(context, "decisions", file[len(folder) :])
+        context.pages.append(GeneratedPage(target, data, file))
+        published[file] = target
+    return published
 
 
 def _strip_title(body: str, title: str) -> str:
@@ -1534,6 +1557,7 @@ def _render_audit(context: _Context) -> None:
         entries=entries,
         pending=pending,
         history=history,
+        gto_assignments=assignment_rows(history),  # site/gto.py
     )
 
 
