@@ -35,6 +35,7 @@ from .history.provenance import (
 )
 from .policy import evaluate
 from .policy.changes import ChangeSet, compare
+from .policy.deployments import ProductionFacts
 from .policy.model import GateReport
 from .records import load_registry, load_registry_from_blobs
 from .records.model import Registry, empty_registry
@@ -68,6 +69,8 @@ class GovernanceRun:
     changes: ChangeSet | None = None
     base_report: GateReport | None = None
     version_revisions: Mapping[str, tuple[VersionRevision, ...]] = field(default_factory=dict)
+    # Deployments and served traffic judged at their moments (production.py), if any.
+    production: ProductionFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,7 @@ def run_governance(
             findings.append(_base_unavailable(base_ref, str(problem)))
 
     revisions = _model_revisions(root, registry, history, findings)
+    production = _production(root, registry, history, revisions, judged_on, findings)
     report = evaluate(
         registry,
         history,
@@ -138,10 +142,18 @@ def run_governance(
         record_findings=findings,
         base=base.registry if base else None,
         provenance=_provenance(registry, history, revisions),
+        production=production,
     )
     version_revisions = _version_revisions(registry, history, revisions)
     if base is None:
-        return GovernanceRun(root, registry, history, report, version_revisions=version_revisions)
+        return GovernanceRun(
+            root,
+            registry,
+            history,
+            report,
+            version_revisions=version_revisions,
+            production=production,
+        )
 
     base_report = evaluate(
         base.registry,
@@ -159,7 +171,31 @@ def run_governance(
         base_commit=base.commit,
         head_commit=history.head,
     )
-    return GovernanceRun(root, registry, history, report, changes, base_report, version_revisions)
+    return GovernanceRun(
+        root, registry, history, report, changes, base_report, version_revisions, production
+    )
+
+
+def _production(
+    root: Path,
+    registry: Registry,
+    history: History,
+    revisions: ModelRevisions | None,
+    as_of: date,
+    findings: list[Finding],
+) -> ProductionFacts | None:
+    """Deployments and served traffic, each judged at its moment (see ``production``)."""
+    from .production import gather_production
+
+    return gather_production(
+        root,
+        registry,
+        history,
+        revisions,
+        as_of=as_of,
+        provenance=_provenance(registry, history, revisions),
+        record_findings=findings,
+    )
 
 
 def load_base(repo_root: Path, records_dir: str, base_ref: str, history: History) -> BaseSide:

@@ -42,6 +42,13 @@ class Code(StrEnum):
     IMPLAUSIBLE_DATE = "implausible-date"
     POLICY_CHANGED = "policy-changed"
     HISTORY_UNAVAILABLE = "history-unavailable"
+    # Issue 16: deployments and served traffic (policy/deployments.py).
+    UNAPPROVED_DEPLOYMENT = "unapproved-deployment"
+    ARTIFACT_MISMATCH = "artifact-mismatch"
+    UNAUTHORIZED_DEPLOYER = "unauthorized-deployer"
+    UNAPPROVED_TRAFFIC = "unapproved-traffic"
+    UNDEPLOYED_TRAFFIC = "undeployed-traffic"
+    INVALID_SERVING_LOG = "invalid-serving-log"
 
 
 @dataclass(frozen=True, slots=True)

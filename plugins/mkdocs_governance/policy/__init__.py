@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from ..findings import Finding, sort_findings
 from ..history.model import History, VersionProvenance
@@ -39,6 +40,7 @@ def build_context(
     as_of: date,
     base: Registry | None = None,
     provenance: Mapping[str, VersionProvenance] | None = None,
+    production: Any = None,
 ) -> Context:
     """The facts the rules share, judged with the base's policy and people when given.
 
@@ -58,6 +60,7 @@ def build_context(
         base=base,
         head_policy_digest=policy_digest(registry.policy, registry.people),
         provenance=provenance,
+        production=production,
     )
 
 
@@ -69,6 +72,7 @@ def evaluate(
     record_findings: Sequence[Finding] = (),
     base: Registry | None = None,
     provenance: Mapping[str, VersionProvenance] | None = None,
+    production: Any = None,
 ) -> GateReport:
     """Judge every model version against the policy; report every finding at once.
 
@@ -84,6 +88,9 @@ def evaluate(
             commits that changed its content
             ([`read_model_revisions`][mkdocs_governance.history.provenance.read_model_revisions]
             and [`derive_provenance`][mkdocs_governance.history.provenance.derive_provenance]).
+        production: deployments and served traffic judged at their moments
+            ([`ProductionFacts`][mkdocs_governance.policy.deployments.ProductionFacts]),
+            for the deployment and traffic rules; None skips them.
             Without it, ``implausible-date`` takes the model file's first commit as the
             version's creation and ``separation-of-duties`` compares only the
             declared author and owner.
@@ -92,7 +99,9 @@ def evaluate(
         A [`GateReport`][mkdocs_governance.policy.model.GateReport]: every finding,
         sorted errors first, and a checklist per version.
     """
-    ctx = build_context(registry, history, as_of=as_of, base=base, provenance=provenance)
+    ctx = build_context(
+        registry, history, as_of=as_of, base=base, provenance=provenance, production=production
+    )
     findings: list[Finding] = list(record_findings)
     for rule in RULES.values():
         findings.extend(rule(ctx))

@@ -72,6 +72,8 @@ class Context:
     base: Registry | None = None
     head_policy_digest: str = ""
     provenance: Mapping[str, VersionProvenance] | None = None
+    # Deployments judged at their moments and served traffic (policy/deployments.py).
+    production: Any = None
     # Results several rules share (slot fills, check outcomes), computed once.
     memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
 

@@ -1120,3 +1120,8 @@ RULES: dict[str, Rule] = {
     Code.REVIEW_OVERDUE: rule_review_overdue,
     Code.IMPLAUSIBLE_DATE: rule_implausible_date,
 }
+
+# The deployment and traffic rules (one module of their own) join the same table.
+from .deployments import DEPLOYMENT_RULES  # noqa: E402
+
+RULES.update(DEPLOYMENT_RULES)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 # A sign-off of a change to policy.yaml or people.yaml (SPEC §6a) names this pseudo-model
@@ -24,6 +24,7 @@ SIGNOFF_DECISIONS = ("approved", "rejected")
 VERIFICATION_STATUSES = ("passed", "failed", "waived")
 EXPERIMENT_OUTCOMES = ("adopted", "rejected", "inconclusive", "running")
 DECISION_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
+DEPLOYMENT_STATUSES = ("deployed", "rolled-back")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,35 @@ class Rules:
     waiver_roles: tuple[str, ...] = ()
     # Sign-offs a pull request must carry to change people.yaml or policy.yaml.
     policy_change_signoffs: tuple[SignoffRequirement, ...] = ()
+    # Roles of people who may deploy by hand (a declared pipeline always may).
+    deploy_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServingLogSource:
+    """Where an environment's request logs are, and how to read them.
+
+    Attributes:
+        path: a repository-relative path or glob (``serving_logs/prod-eu/*.jsonl``).
+        format: ``jsonl`` or ``csv`` (default: by the file's extension).
+        preset: a known layout (``mlflow``, ``kserve``) or None for the fields below.
+        fields: field name per role: ``timestamp``, ``model``, ``version``.
+    """
+
+    path: str
+    format: str | None = None
+    preset: str | None = None
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """A deployment environment of ``policy.yaml`` ``environments:`` and the stage it needs."""
+
+    id: str
+    stage: str
+    serving_logs: tuple[ServingLogSource, ...] = ()
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +164,7 @@ class Policy:
     requirements: Mapping[str, StageRequirements]
     rules: Rules
     location: Location
+    environments: Mapping[str, Environment] = field(default_factory=dict)
 
     def stages_up_to(self, stage: str) -> tuple[str, ...]:
         """``stage`` and every stage before it, in order (empty if unknown)."""
@@ -341,6 +372,35 @@ class Verification:
 
 
 @dataclass(frozen=True, slots=True)
+class Deployment:
+    """One deployment event (``deployments/**.yaml``): a version went live or was rolled back.
+
+    ``started`` is timezone-aware (UTC). ``by`` is a person id or ``pipeline:<id>``.
+    ``status: rolled-back`` records that the version was taken out of service at
+    ``started``; the service then serves the version deployed before it.
+    """
+
+    id: str
+    environment: str
+    model: str
+    version: str
+    artifact_sha256: str
+    started: datetime
+    by: str
+    service: str
+    status: str
+    comment: str
+    run_url: str
+    location: Location
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """``model@version`` of the version deployed."""
+        return f"{self.model}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
 class Registry:
     """Everything the records say, keyed by id.
 
@@ -359,6 +419,7 @@ class Registry:
     signoffs: tuple[SignOff, ...]
     verifications: tuple[Verification, ...]
     files: tuple[str, ...]
+    deployments: tuple[Deployment, ...] = ()
 
     def version(self, key: str) -> ModelVersion | None:
         """The version named ``model@version``, if any."""
