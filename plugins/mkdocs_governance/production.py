@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .findings import Code, Finding
@@ -41,10 +41,10 @@ from .policy.deployments import (
 )
 from .records import load_registry_from_blobs
 from .records.model import Deployment, Registry
-from .serving import aggregate_paths, layout_for
+from .serving import HourBucket, TrafficLog, aggregate_paths, layout_for
 
 _FAMILY = set(DEPLOYMENT_RULES)
-_HOUR = timedelta(hours=1)
+_HOUR_US = 3_600_000_000
 
 
 def with_stage(registry: Registry, key: str, stage: str) -> Registry:
@@ -87,14 +87,14 @@ def judge_version(
         policy_problems = tuple(
             f for f in record_findings if f.is_error and (f.file or "").endswith("policy.yaml")
         )
-        return Approval(key, stage, moment, commit, False, policy_problems, known=version is not None)
+        return Approval(
+            key, stage, moment, commit, False, policy_problems, known=version is not None
+        )
     if version is None:
         return Approval(key, stage, moment, commit, False, known=False)
     if stage not in registry.policy.stages:
         return Approval(key, stage, moment, commit, False)
-    report = evaluate(
-        with_stage(registry, key, stage), history, as_of=as_of, provenance=provenance
-    )
+    report = evaluate(with_stage(registry, key, stage), history, as_of=as_of, provenance=provenance)
     reasons = tuple(
         f
         for f in report.findings
@@ -137,7 +137,9 @@ class PastGate:
     history: History
     revisions: ModelRevisions | None
     _line: list[tuple[int, str]] | None = None
-    _trees: dict[str, tuple[Registry, History, dict[str, VersionProvenance] | None, tuple[Finding, ...]]] = field(default_factory=dict)
+    _trees: dict[
+        str, tuple[Registry, History, dict[str, VersionProvenance] | None, tuple[Finding, ...]]
+    ] = field(default_factory=dict)
     _verdicts: dict[tuple[str, date, str, str], Approval] = field(default_factory=dict)
 
     def commit_at(self, moment: datetime) -> str | None:
@@ -150,8 +152,8 @@ class PastGate:
                 )
                 if result.status == 0:
                     for line in result.stdout.decode().splitlines():
-                        stamp, _, sha = line.partition(" ")
-                        self._line.append((int(stamp), sha))
+                        seconds, _, sha = line.partition(" ")
+                        self._line.append((int(seconds), sha))
         limit = moment.timestamp()
         for stamp, sha in self._line:
             if stamp <= limit:
@@ -302,12 +304,9 @@ def gather_production(
 
 
 def _windows(
-    env_id: str, stage: str, traffic: object, registry: Registry, past: PastGate
+    env_id: str, stage: str, traffic: TrafficLog, registry: Registry, past: PastGate
 ) -> list[TrafficWindow]:
     """Group each version's hours into windows of one state (approved, unapproved, undeployed)."""
-    from .serving import TrafficLog
-
-    assert isinstance(traffic, TrafficLog)
     last_us = traffic.last_us
     first_deployed: dict[str, datetime] = {}
     for deployment in registry.deployments:
@@ -315,15 +314,15 @@ def _windows(
             known = first_deployed.get(deployment.key)
             if known is None or deployment.started < known:
                 first_deployed[deployment.key] = deployment.started
-    per_version: dict[str, list[tuple[int, object]]] = {}
+    per_version: dict[str, list[tuple[int, HourBucket]]] = {}
     for (model, version, hour), bucket in traffic.buckets.items():
         per_version.setdefault(f"{model}@{version}", []).append((hour, bucket))
     windows: list[TrafficWindow] = []
     for key in sorted(per_version):
         hours = sorted(per_version[key], key=lambda item: item[0])
-        run: list[tuple[int, object, str | None, Approval | None]] = []
+        run: list[tuple[int, HourBucket, str | None, Approval | None]] = []
         for hour, bucket in hours:
-            first, last = bucket.first, bucket.last  # type: ignore[attr-defined]
+            first, last = bucket.first, bucket.last
             deployed_at = first_deployed.get(key)
             if deployed_at is None or first < deployed_at:
                 state: tuple[str | None, Approval | None] = ("undeployed", None)
@@ -342,13 +341,16 @@ def _windows(
 
 
 def _window(
-    env_id: str, key: str, run: list[tuple[int, object, str | None, Approval | None]], last_us: int | None
+    env_id: str,
+    key: str,
+    run: list[tuple[int, HourBucket, str | None, Approval | None]],
+    last_us: int | None,
 ) -> TrafficWindow:
     buckets = [item[1] for item in run]
-    start = buckets[0].first  # type: ignore[attr-defined]
-    end = buckets[-1].last  # type: ignore[attr-defined]
-    requests = sum(b.requests for b in buckets)  # type: ignore[attr-defined]
-    current = last_us is not None and buckets[-1].last_us // 3_600_000_000 == last_us // 3_600_000_000  # type: ignore[attr-defined]
+    start = buckets[0].first
+    end = buckets[-1].last
+    requests = sum(b.requests for b in buckets)
+    current = last_us is not None and buckets[-1].last_us // _HOUR_US == last_us // _HOUR_US
     approval = next((item[3] for item in run if item[3] is not None), None)
     return TrafficWindow(env_id, key, start, end, requests, run[0][2], approval, current)
 

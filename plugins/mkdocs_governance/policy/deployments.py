@@ -140,8 +140,7 @@ def _when(moment: datetime) -> str:
 
 def _still(current: bool) -> str:
     return (
-        "It is still the version serving there: fix it now (roll back, or complete the "
-        "approvals)."
+        "It is still the version serving there: fix it now (roll back, or complete the approvals)."
         if current
         else "It no longer serves (superseded or rolled back): kept as a past incident."
     )

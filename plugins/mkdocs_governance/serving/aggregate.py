@@ -77,7 +77,11 @@ class LogProblem:
 
     def format_line(self) -> str:
         """``file:line: message``."""
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+        return (
+            f"{self.file}:{self.line}: {self.message}"
+            if self.line
+            else f"{self.file}: {self.message}"
+        )
 
 
 @dataclass(slots=True)
@@ -147,8 +151,13 @@ def aggregate_paths(
         if pattern.startswith(("/", "\\")) or ".." in Path(pattern).parts:
             log.unreadable += 1
             log.problems.append(
-                LogProblem(pattern, None, "the log path must be relative to the repository, "
-                           "without `..`; fix `serving_logs` in policy.yaml", True)
+                LogProblem(
+                    pattern,
+                    None,
+                    "the log path must be relative to the repository, "
+                    "without `..`; fix `serving_logs` in policy.yaml",
+                    True,
+                )
             )
             continue
         matches = sorted(glob.glob(str(root / pattern), recursive=True))
@@ -156,8 +165,13 @@ def aggregate_paths(
         if not files:
             log.unreadable += 1
             log.problems.append(
-                LogProblem(pattern, None, "no log file matches; the traffic it should show "
-                           "cannot be judged. Fix the path in `serving_logs` or add the log", True)
+                LogProblem(
+                    pattern,
+                    None,
+                    "no log file matches; the traffic it should show "
+                    "cannot be judged. Fix the path in `serving_logs` or add the log",
+                    True,
+                )
             )
             continue
         for path in files:
@@ -190,7 +204,9 @@ def aggregate_log(
         handle = path.open("rb")
     except OSError as problem:
         log.unreadable += 1
-        log.problems.append(LogProblem(name, None, f"cannot be read: {problem.strerror or problem}", True))
+        log.problems.append(
+            LogProblem(name, None, f"cannot be read: {problem.strerror or problem}", True)
+        )
         return log
     with handle:
         reader = _JsonBlocks(layout, log, name, arrow) if fmt == "jsonl" else None
@@ -231,10 +247,10 @@ def _blocks(handle: Any) -> Iterator[bytes]:
 
 def _arrow() -> Any:
     try:
-        import pyarrow  # noqa: F401
-        import pyarrow.compute  # noqa: F401
-        import pyarrow.csv  # noqa: F401
-        import pyarrow.json  # noqa: F401
+        import pyarrow
+        import pyarrow.compute
+        import pyarrow.csv
+        import pyarrow.json
     except ImportError:
         return None
     return pyarrow
@@ -251,7 +267,7 @@ def timestamp_us(value: Any) -> int | str:
         if not math.isfinite(value):
             return f"timestamp `{value}` is not a number of seconds"
         seconds = value / 1000 if abs(value) > _MS_THRESHOLD else value
-        return int(round(seconds * _US))
+        return round(seconds * _US)
     text = str(value).strip()
     if not text:
         return "has an empty timestamp"
@@ -432,8 +448,18 @@ class _JsonBlocks:
             return False
         if table.num_rows != block.count(b"\n"):
             return False
-        return _fold_arrow(self.arrow, self.log, self.name, first_line, columns, kinds, self.layout,
-                           self.timestamp_numeric, self._python_block, block)
+        return _fold_arrow(
+            self.arrow,
+            self.log,
+            self.name,
+            first_line,
+            columns,
+            kinds,
+            self.layout,
+            self.timestamp_numeric,
+            self._python_block,
+            block,
+        )
 
 
 def _split_retry(block: bytes, first_line: int, fast: Any, slow: Any) -> None:
@@ -535,7 +561,9 @@ class _CsvBlocks:
         self.header_bytes = header if header.endswith(b"\n") else header + b"\n"
         text = header.decode("utf-8", errors="replace").lstrip("\ufeff")
         self.columns = next(csv.reader([text.rstrip("\r\n")]), [])
-        self.roles = tuple(self._column(name_) for name_ in (layout.timestamp, layout.model, layout.version))
+        self.roles = tuple(
+            self._column(name_) for name_ in (layout.timestamp, layout.model, layout.version)
+        )
         self.only = self._column(layout.only_field) if layout.only_field else None
         missing = [r for r in (*self.roles, self.only) if r is not None and r not in self.columns]
         self.ready = bool(header.strip()) and not missing
@@ -582,7 +610,9 @@ class _CsvBlocks:
                 )
                 continue
             values = {column: row[i] for column, i in index.items()}
-            layout = LogLayout(*self.roles, self.only, self.layout.only_value)
+            layout = LogLayout(
+                self.roles[0], self.roles[1], self.roles[2], self.only, self.layout.only_value
+            )
             _judge(self.log, self.name, line, layout, values.get, self.roles)
 
     def _arrow_block(self, block: bytes, first_line: int) -> bool:
@@ -614,8 +644,18 @@ class _CsvBlocks:
             stamps, numeric = as_float, True
         columns = [stamps] + [table.column(r).combine_chunks() for r in self.roles[1:]]
         kinds = table.column(self.only).combine_chunks() if self.only else None
-        return _fold_arrow(pa, self.log, self.name, first_line, columns, kinds, self.layout,
-                           numeric, self._python_block, block)
+        return _fold_arrow(
+            pa,
+            self.log,
+            self.name,
+            first_line,
+            columns,
+            kinds,
+            self.layout,
+            numeric,
+            self._python_block,
+            block,
+        )
 
 
 def pc_cast_float(pa: Any, strings: Any) -> Any:

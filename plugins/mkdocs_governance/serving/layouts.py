@@ -44,7 +44,10 @@ class LogLayout:
 PRESETS: Mapping[str, LogLayout] = {
     "default": LogLayout(),
     "mlflow": LogLayout(
-        "timestamp_ms", "request_metadata.model_name", "request_metadata.model_version", name="mlflow"
+        "timestamp_ms",
+        "request_metadata.model_name",
+        "request_metadata.model_version",
+        name="mlflow",
     ),
     "kserve": LogLayout(
         "time",
@@ -57,9 +60,11 @@ PRESETS: Mapping[str, LogLayout] = {
 }
 
 # In a flat CSV header a nested field is the name of its last part.
-CSV_FALLBACK = {"request_metadata.model_name": "model_name",
-                "request_metadata.model_version": "model_version",
-                "metadata.x-model-version": "x-model-version"}
+CSV_FALLBACK = {
+    "request_metadata.model_name": "model_name",
+    "request_metadata.model_version": "model_version",
+    "metadata.x-model-version": "x-model-version",
+}
 
 
 def layout_for(preset: str | None, fields: Mapping[str, str] | None = None) -> LogLayout:
