@@ -113,6 +113,10 @@ def people_yaml(
         ]
         if keys.get(pid):
             lines.append("    signing_keys: [" + ", ".join(f'"{k}"' for k in keys[pid]) + "]")
+    # The CI pipeline that records check results, committing as CI (see ``verification``).
+    lines += ["pipelines:", "  - id: ci", f"    name: {CI[0]}", f"    emails: [{CI[1]}]"]
+    if keys.get("pipeline:ci"):
+        lines.append("    signing_keys: [" + ", ".join(f'"{k}"' for k in keys["pipeline:ci"]) + "]")
     return "\n".join(lines) + "\n"
 
 

@@ -61,6 +61,7 @@ from .model import (
     Model,
     ModelVersion,
     Person,
+    Pipeline,
     Policy,
     Registry,
     Rules,
@@ -79,6 +80,7 @@ from .schema import (
     EXPERIMENT,
     MODEL,
     PERSON,
+    PIPELINE,
     POLICY,
     SIGNOFF,
     VERIFICATION,
@@ -225,6 +227,7 @@ class _State:
     people: dict[str, Person] = field(default_factory=dict)
     people_file: str | None = None
     people_loaded: bool = False
+    pipelines: dict[str, Pipeline] = field(default_factory=dict)
     policy: Policy | None = None
     policy_file: str | None = None
     models: dict[str, Model] = field(default_factory=dict)
@@ -309,6 +312,7 @@ def _load(
         signoffs=tuple(sorted(state.signoffs, key=lambda s: s.id)),
         verifications=tuple(sorted(state.verifications, key=lambda v: v.id)),
         files=tuple(sorted(set(state.files))),
+        pipelines=dict(sorted(state.pipelines.items())),
         deployments=tuple(sorted(state.deployments, key=lambda d: (d.started, d.id))),
     )
     return LoadResult(registry, tuple(state.findings))
@@ -562,11 +566,11 @@ def _load_people(state: _State, path: str, data: bytes) -> None:
     node = _expect_mapping(read_yaml_bytes(data), "people.yaml")
     issues = Issues()
     for key, line in node.key_lines.items():
-        if key not in ("people", "extra"):
+        if key not in ("people", "pipelines", "extra"):
             issues.add(
                 line,
-                f"unknown field `{key}`{did_you_mean(key, ['people'])}; people.yaml holds "
-                "a `people:` list",
+                f"unknown field `{key}`{did_you_mean(key, ['people', 'pipelines'])}; "
+                "people.yaml holds a `people:` list and an optional `pipelines:` list",
             )
     people_node = node.items.get("people")
     if people_node is None:
@@ -614,19 +618,70 @@ def _load_people(state: _State, path: str, data: bytes) -> None:
             continue
         state.people[person.id] = person
         _check_emails(state, person, item)
+    _load_pipelines(state, path, node.items.get("pipelines"))
 
 
-def _check_emails(state: _State, person: Person, item: YamlMap) -> None:
-    """One git identity, one person: otherwise a commit could be credited to either."""
+def _load_pipelines(state: _State, path: str, node: YamlNode | None) -> None:
+    """The ``pipelines:`` list: automated identities, entry by entry."""
+    if node is None or (isinstance(node, YamlScalar) and node.is_null):
+        return
+    if not isinstance(node, YamlSeq):
+        issues = Issues()
+        issues.add(node.line, "`pipelines` must be a list with one `- id: …` entry per pipeline")
+        _report(state, path, issues)
+        return
+    for index, item in enumerate(node.items, start=1):
+        item_issues = Issues()
+        if not isinstance(item, YamlMap):
+            item_issues.add(
+                item.line, f"`pipelines[{index}]` must be a mapping with `id`, `name`, `emails`"
+            )
+            _report(state, path, item_issues)
+            continue
+        values, lines = convert_mapping(PIPELINE, item, item_issues, prefix=f"pipelines[{index}].")
+        pipeline_id = _scalar_text(item.items.get("id"))
+        if not _report(state, path, item_issues, subject=pipeline_id or path):
+            state.mark_broken("pipeline", pipeline_id)
+            continue
+        pipeline = Pipeline(
+            id=values["id"],
+            name=values["name"],
+            emails=tuple(values.get("emails", ())),
+            signing_keys=tuple(values.get("signing_keys", ())),
+            location=Location(path, item.line, lines),
+            extra=values.get("extra", {}),
+        )
+        first = state.pipelines.get(pipeline.id)
+        if first is not None:
+            state.findings.append(
+                error(
+                    Code.DUPLICATE_ID,
+                    pipeline.reference,
+                    f"pipeline id `{pipeline.id}` is used twice: {first.location.file}:"
+                    f"{first.location.line_of('id')} and {path}:{lines['id']}; give each "
+                    "pipeline one entry with a unique id",
+                    path,
+                    lines["id"],
+                )
+            )
+            continue
+        state.pipelines[pipeline.id] = pipeline
+        _check_emails(state, pipeline, item)
+
+
+def _check_emails(state: _State, person: Person | Pipeline, item: YamlMap) -> None:
+    """One git identity, one person or pipeline: otherwise a commit could be credited
+    to either."""
     emails_node = item.items.get("emails")
     lines = (
         [entry.line for entry in emails_node.items]
         if isinstance(emails_node, YamlSeq)
         else [person.location.line_of("emails")] * len(person.emails)
     )
+    identities: list[Person | Pipeline] = [*state.people.values(), *state.pipelines.values()]
     for email, line in zip(person.emails, lines, strict=False):
-        for other in state.people.values():
-            if other.id == person.id:
+        for other in identities:
+            if other is person or (type(other) is type(person) and other.id == person.id):
                 continue
             if email.lower() in (known.lower() for known in other.emails):
                 state.findings.append(
@@ -1168,6 +1223,22 @@ def _check_references(state: _State) -> None:
                 "use a check id from policy.yaml `checks:`",
             )
         performer = verification.performed_by
+        pipeline_id = performer.removeprefix(PIPELINE_PREFIX)
+        if (
+            performer.startswith(PIPELINE_PREFIX)
+            and refs.people_known
+            and pipeline_id not in state.pipelines
+            and not state.is_broken("pipeline", pipeline_id)
+        ):
+            refs.report(
+                verification.id,
+                verification.location,
+                "performed_by",
+                f"`performed_by` is `{performer}`, a pipeline people.yaml does not declare"
+                f"{did_you_mean(pipeline_id, list(state.pipelines))}; declare it under "
+                f"`pipelines:` in people.yaml (`- id: {pipeline_id}`, `name`, and the "
+                "`emails` its commits use) or fix the id",
+            )
         if (
             not performer.startswith(PIPELINE_PREFIX)
             and refs.people_known

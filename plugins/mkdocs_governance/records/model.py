@@ -61,6 +61,28 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class Pipeline:
+    """An automated identity (a CI pipeline): an entry of ``people.yaml`` ``pipelines:``.
+
+    Referenced as ``pipeline:<id>``. ``emails`` are the Git identities its commits
+    use and ``signing_keys`` the keys it signs with, so that a verification it
+    records can be checked like a person's sign-off.
+    """
+
+    id: str
+    name: str
+    emails: tuple[str, ...]
+    signing_keys: tuple[str, ...]
+    location: Location
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def reference(self) -> str:
+        """``pipeline:<id>``: how records name this pipeline."""
+        return f"pipeline:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
 class CheckSpec:
     """One entry of the policy's check catalogue.
 
@@ -419,6 +441,8 @@ class Registry:
     signoffs: tuple[SignOff, ...]
     verifications: tuple[Verification, ...]
     files: tuple[str, ...]
+    # Declared pipelines (people.yaml ``pipelines:``), by id; empty when none.
+    pipelines: Mapping[str, Pipeline] = field(default_factory=dict)
     deployments: tuple[Deployment, ...] = ()
 
     def version(self, key: str) -> ModelVersion | None:

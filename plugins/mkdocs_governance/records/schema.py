@@ -782,10 +782,31 @@ PERSON = RecordSchema(
     ),
 )
 
+PIPELINE = RecordSchema(
+    kind="pipeline",
+    title="Pipeline (an entry of people.yaml `pipelines:`)",
+    fields=(
+        Field(
+            "id",
+            IDENTIFIER,
+            required=True,
+            description="Referenced as `pipeline:<id>` (verification `performed_by`).",
+        ),
+        Field("name", Text(), required=True),
+        Field("emails", ListOf(EMAIL), description="Git author emails the pipeline commits with."),
+        Field(
+            "signing_keys", NAMES, description="GPG/SSH key fingerprints the pipeline signs with."
+        ),
+    ),
+)
+
 PEOPLE = RecordSchema(
     kind="people",
     title="People and roles (people.yaml)",
-    fields=(Field("people", ListOf(PERSON), required=True),),
+    fields=(
+        Field("people", ListOf(PERSON), required=True),
+        Field("pipelines", ListOf(PIPELINE), description="Automated identities (CI pipelines)."),
+    ),
 )
 
 ARTIFACT = RecordSchema(
