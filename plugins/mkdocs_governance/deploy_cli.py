@@ -262,7 +262,7 @@ def _who_commits(root: Path, registry: Any) -> str:
     person = match_person(registry.people, "", email)
     if person is not None:
         return str(person.id)
-    for pipeline in getattr(registry, "pipelines", {}).values():
+    for pipeline in registry.pipelines.values():
         if normalise_email(email) in {normalise_email(e) for e in pipeline.emails}:
             return f"pipeline:{pipeline.id}"
     raise UsageError(

@@ -66,9 +66,8 @@ class Approval:
             return f"{self.key} was not in the records"
         if not self.reasons:
             return f"{self.key} did not meet {self.stage}"
-        first = self.reasons[0]
-        more = f" (and {len(self.reasons) - 1} more)" if len(self.reasons) > 1 else ""
-        return f"{first.code}: {first.message}{more}"
+        codes = ", ".join(dict.fromkeys(str(f.code) for f in self.reasons))
+        return f"{codes}. First: {self.reasons[0].message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,15 +217,16 @@ def deployer_problem(ctx: Context, deployment: Deployment) -> str | None:
     by = deployment.by
     emails: set[str]
     if by.startswith(PIPELINE_PREFIX):
-        pipelines = getattr(ctx.registry, "pipelines", None)
+        # The judging side's pipelines: a pull request cannot declare itself a deployer.
+        judging = ctx.base if ctx.base is not None and ctx.base.policy is not None else ctx.registry
         pipeline_id = by[len(PIPELINE_PREFIX) :]
-        pipeline = pipelines.get(pipeline_id) if pipelines is not None else None
-        if pipelines is not None and pipeline is None:
+        pipeline = judging.pipelines.get(pipeline_id)
+        if pipeline is None:
             return (
                 f"`by: {by}` names no pipeline declared in people.yaml, so nothing says this "
                 "automation may deploy. Declare it under `pipelines:` (a reviewed change)."
             )
-        emails = {normalise_email(e) for e in getattr(pipeline, "emails", ())}
+        emails = {normalise_email(e) for e in pipeline.emails}
         who = f"the pipeline {pipeline_id}"
     else:
         person = ctx.person(by)

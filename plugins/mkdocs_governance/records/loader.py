@@ -1284,9 +1284,9 @@ def _check_deployment_references(state: _State, refs: _References) -> None:
             )
         by = deployment.by
         if by.startswith(PIPELINE_PREFIX):
-            pipelines = getattr(state, "pipelines", None)
+            pipelines = state.pipelines
             pipeline_id = by[len(PIPELINE_PREFIX) :]
-            if pipelines is not None and state.people_loaded and pipeline_id not in pipelines:
+            if state.people_loaded and pipeline_id not in pipelines:
                 refs.report(
                     deployment.id,
                     deployment.location,
