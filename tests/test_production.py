@@ -15,6 +15,8 @@ from tests.deploy_scenario import (
     RECORDS,
     approved_production,
     commit_deployment,
+    deploy_people,
+    deploy_policy,
 )
 from tests.scenario import Scenario, identity
 
@@ -234,3 +236,25 @@ def test_missing_log_fails_closed(tmp_path):
     )
     (finding,) = found(run(scenario), "invalid-serving-log")
     assert finding.is_error and "no log file matches" in finding.message
+
+
+def test_backdated_signoff_committed_after_the_deployment_does_not_approve_it(tmp_path):
+    """The deployer adds the missing approval after deploying, with a commit dated before."""
+    scenario = Scenario.create(
+        tmp_path / "repo", stage="staging", policy=deploy_policy(), people=deploy_people()
+    )
+    scenario.verification("data-validation", day="2026-02-04")
+    scenario.signoff("lena", "ml-lead", "staging", day="2026-02-05")
+    scenario.verification("fairness-audit", day="2026-02-09")
+    scenario.signoff("mira", "model-risk", day="2026-02-11")
+    commit_deployment(
+        scenario, "prod-us/d", environment="prod-us", started="2026-02-13T10:00:00Z", sha="ab" * 32
+    )
+    scenario.signoff("pia", "product-owner", day="2026-02-12")  # committed 2026-02-12, after
+    scenario.edit_model(author="lena", day="2026-02-14", stage="production")
+    result = run(scenario)
+    assert not [
+        f for f in result.report.findings if f.is_error and f.code != "unapproved-deployment"
+    ]
+    (finding,) = found(result, "unapproved-deployment")
+    assert "missing-signoff" in finding.message and finding.is_error

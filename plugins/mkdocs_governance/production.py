@@ -8,7 +8,8 @@ stage) at moment T?*
 
 **The records at a moment.** The state of the branch at time T is its newest
 first-parent commit (``git rev-list --first-parent HEAD``) committed at or before T:
-what the main line said then, not a side branch merged later. Those records are read
+what the main line said then, not a side branch merged later (a commit dated before
+its parent counts from its parent's time: backdating cannot move a record earlier). Those records are read
 from Git objects (the working tree is not touched), judged with the history as it
 stood at that commit and with the date rules of T's day, the version taken to sit in
 S. Commit dates are set by whoever commits (docs/trust.md): on a protected branch
@@ -143,7 +144,11 @@ class PastGate:
     _verdicts: dict[tuple[str, date, str, str], Approval] = field(default_factory=dict)
 
     def commit_at(self, moment: datetime) -> str | None:
-        """The newest first-parent commit of HEAD committed at or before ``moment``."""
+        """The newest first-parent commit of HEAD committed at or before ``moment``.
+
+        A commit's time is the latest commit time of it and its first-parent
+        ancestors (a backdated commit is taken at its parent's time).
+        """
         if self._line is None:
             self._line = []
             if self.history.available and self.history.head:
@@ -154,6 +159,13 @@ class PastGate:
                     for line in result.stdout.decode().splitlines():
                         seconds, _, sha = line.partition(" ")
                         self._line.append((int(seconds), sha))
+                # A commit cannot have existed before its parent: a backdated commit
+                # counts from its parent's time, so backdating never makes a record
+                # count earlier than the line shows it.
+                newest = 0
+                for index in range(len(self._line) - 1, -1, -1):
+                    newest = max(newest, self._line[index][0])
+                    self._line[index] = (newest, self._line[index][1])
         limit = moment.timestamp()
         for stamp, sha in self._line:
             if stamp <= limit:
