@@ -133,7 +133,7 @@ def main() -> None:
         target = folder / f"{moment.strftime('%Y%m%dT%H%M%SZ')}-{model}-{version}.yaml"
         target.write_text(
             f'environment: "{environment}"\nmodel: "{model}"\nversion: "{version}"\n'
-            f"artifact_sha256: {sha}\nstarted: {started}\nby: \"pipeline:deploy\"\n"
+            f'artifact_sha256: {sha}\nstarted: {started}\nby: "pipeline:deploy"\n'
             f'service: "{service}"\nstatus: deployed\n'
             f'run_url: "https://argocd.larkspur-lending.example/applications/{service}"\n'
             f'comment: "Redeployed on the new serving cluster, through mkdocs-governance allow"\n',

@@ -88,3 +88,24 @@ def test_requests_per_version_are_plotted_per_model(serving):
 def test_audit_trail_lists_deployments(serving):
     audit = str(pages(serving)["governance/audit.md"])
     assert "deployment credit\\-risk@2\\.1 deployed prod\\-eu" in audit
+
+
+def test_the_example_serves_only_approved_versions_in_production():
+    """The project's own example: four deployments by the pipeline, a 72-hour log."""
+    from datetime import date
+
+    from mkdocs_governance.core import run_governance
+
+    root = Path(__file__).resolve().parent.parent
+    result = run_governance(root / "governance_records", repo_root=root, as_of=date(2026, 11, 26))
+    facts = result.production
+    assert facts is not None and len(facts.deployments) == 4
+    assert all(f.approval is not None and f.approval.met for f in facts.deployments)
+    assert all(f.deployment.by == "pipeline:deploy" for f in facts.deployments)
+    assert not [w for w in facts.windows if w.problem]
+    (log,) = facts.logs
+    assert log.requests > 1000 and log.skipped == 0
+    site = {p.path: p.content for p in render_site(result)}
+    assert first_line(str(site["governance/index.md"])).startswith(
+        "**✅ Production serves only approved versions**: 3 services in prod\\-eu"
+    )
