@@ -5,7 +5,10 @@ for each size runs, each in a fresh process so its peak memory is its own:
 
 - ``floor``: merely reading the file in 16 MiB blocks and counting its lines;
 - ``product``: the product's aggregation (``serving.aggregate_log``, engine auto:
-  pyarrow blocks, a block it refuses re-read line by line by the standard library);
+  DuckDB over a clean file, else pyarrow blocks, a block pyarrow refuses re-read line
+  by line by the standard library);
+- ``blocks``: the product's block reader alone (engine pyarrow), which reads files
+  with malformed lines;
 - ``python``: the same with the standard-library engine (the fallback; 1 M lines only
   unless ``--python-all``);
 - ``polars`` and ``duckdb``, when installed: the same group-by written directly with
@@ -42,7 +45,8 @@ def generate(path: Path, lines: int, seed: int = 16) -> None:
     rng = random.Random(seed)
     start = 1_772_000_000  # 2026-02-25
     chunk = []
-    with path.open("w", encoding="utf-8") as handle:
+    partial = path.with_suffix(".part")  # renamed when complete: no half file is reused
+    with partial.open("w", encoding="utf-8") as handle:
         for index in range(lines):
             seconds = start + index * 0.3 + rng.random() * 0.3
             model, versions = MODELS[index % 3]
@@ -58,6 +62,7 @@ def generate(path: Path, lines: int, seed: int = 16) -> None:
                 handle.write("".join(chunk))
                 chunk.clear()
         handle.write("".join(chunk))
+    partial.replace(path)
 
 
 # -- the measured programs (run in a child process) -------------------------------------------
@@ -78,6 +83,13 @@ import sys
 from pathlib import Path
 from mkdocs_governance.serving import LogLayout, aggregate_log
 log = aggregate_log(Path(sys.argv[1]), LogLayout(), engine="auto")
+print(log.requests, len(log.buckets), log.skipped)
+""",
+    "blocks": """
+import sys
+from pathlib import Path
+from mkdocs_governance.serving import LogLayout, aggregate_log
+log = aggregate_log(Path(sys.argv[1]), LogLayout(), engine="pyarrow")
 print(log.requests, len(log.buckets), log.skipped)
 """,
     "python": """
@@ -155,7 +167,9 @@ def main() -> None:
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
     sizes = [int(float(s)) for s in args.sizes.split(",")]
-    engines = ["floor", "product", "python"] + [m for m in ("polars", "duckdb") if _installed(m)]
+    engines = ["floor", "product", "blocks", "python"] + [
+        m for m in ("polars", "duckdb") if _installed(m)
+    ]
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     per_line: dict[str, list[tuple[int, float]]] = {}
     for size in sizes:

@@ -10,7 +10,7 @@ import pytest
 
 from mkdocs_governance.serving import aggregate, aggregate_log, layout_for
 
-ENGINES = ["python", "pyarrow"]
+ENGINES = ["python", "pyarrow", "duckdb"]
 
 
 def counts(log: aggregate.TrafficLog) -> dict[tuple[str, str, int], tuple[int, int, int]]:
@@ -57,7 +57,7 @@ def test_engines_agree_across_blocks_with_malformed_lines(tmp_path, monkeypatch)
     objects.insert(2800, "")
     path = write_jsonl(tmp_path / "a.jsonl", objects)
     logs = {e: aggregate_log(path, layout_for(None), engine=e) for e in ENGINES}
-    assert counts(logs["python"]) == counts(logs["pyarrow"])
+    assert counts(logs["python"]) == counts(logs["pyarrow"]) == counts(logs["duckdb"])
     for log in logs.values():
         assert log.requests == 3000 and log.skipped == 2
         assert [(p.line, p.message.split(" ")[0]) for p in log.problems] == [
@@ -126,3 +126,26 @@ def test_csv_without_the_configured_column_is_unreadable(tmp_path):
     log = aggregate_log(path, layout_for(None))
     assert log.unreadable == 1 and log.problems[0].fatal
     assert "no column `timestamp`" in log.problems[0].message
+
+
+def test_the_fast_path_declines_values_the_line_reader_would_refuse(tmp_path):
+    """DuckDB reads `true` or an object as text; the result must not differ."""
+    objects: list[object] = requests(10)
+    objects.append({"timestamp": "2026-03-01T10:00:00Z", "model": True, "version": "1"})
+    objects.append({"timestamp": "2026-03-01T10:00:00Z", "model": "m", "version": {"a": 1}})
+    objects.append({"timestamp": 1772359200000, "model": "m", "version": 1.5})
+    path = write_jsonl(tmp_path / "a.jsonl", objects)
+    logs = {e: aggregate_log(path, layout_for(None), engine=e) for e in ENGINES}
+    assert counts(logs["python"]) == counts(logs["pyarrow"]) == counts(logs["duckdb"])
+    assert logs["duckdb"].skipped == 2 and logs["duckdb"].requests == 11
+
+
+def test_a_clean_file_is_read_by_the_fast_path_and_a_malformed_one_is_not(tmp_path):
+    clean = write_jsonl(tmp_path / "clean.jsonl", requests(50))
+    log = aggregate.TrafficLog()
+    assert aggregate._duckdb_file(clean, layout_for(None), log) is True
+    assert log.requests == 50
+    broken = write_jsonl(tmp_path / "broken.jsonl", [*requests(50), "{oops"])
+    log = aggregate.TrafficLog()
+    assert aggregate._duckdb_file(broken, layout_for(None), log) is False
+    assert log.requests == 0 and not log.buckets

@@ -191,13 +191,17 @@ def aggregate_log(
 ) -> TrafficLog:
     """Aggregate one log file (``fmt`` ``jsonl`` or ``csv``; default by extension).
 
-    ``engine`` is ``auto`` (pyarrow when installed), ``pyarrow`` or ``python``.
+    ``engine`` is ``auto`` (DuckDB over the whole file when it is installed and the
+    file is clean, else pyarrow blocks, else the standard library: each used only
+    where the one before declines), ``duckdb``, ``pyarrow`` or ``python``.
     """
     log = log if log is not None else TrafficLog()
     name = shown or str(path)
     log.files.append(name)
     fmt = fmt or ("csv" if path.suffix.lower() == ".csv" else "jsonl")
-    arrow = _arrow() if engine in ("auto", "pyarrow") else None
+    if engine in ("auto", "duckdb") and fmt == "jsonl" and _duckdb_file(path, layout, log):
+        return log
+    arrow = _arrow() if engine in ("auto", "pyarrow", "duckdb") else None
     if engine == "pyarrow" and arrow is None:
         raise RuntimeError("pyarrow is not installed: pip install 'mkdocs-governance[serving]'")
     try:
@@ -225,6 +229,88 @@ def aggregate_log(
             csv_reader.block(block, line_no)
             line_no += block.count(b"\n")
     return log
+
+
+def _duckdb_query(fields: list[str], wanted: str | None) -> str:
+    """One group-by over the whole file; ``bad`` counts lines the fast path cannot
+    judge exactly like the line-by-line reader (then it declines)."""
+    ts, model, version = (f'CAST("{f}" AS VARCHAR)' for f in fields[:3])
+    kind = f'CAST("{fields[3]}" AS VARCHAR)' if wanted is not None else "NULL"
+    wanted_sql = "NULL" if wanted is None else "'" + wanted.replace("'", "''") + "'"
+    columns = "{" + ", ".join(f"'{f}': 'VARCHAR'" for f in fields) + "}"
+    number = r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"
+    iso = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*(Z|z|[+-][0-9]{2}:?[0-9]{2})"
+    odd = "('true', 'false')"
+    return f"""
+WITH raw AS (
+  SELECT {ts} AS ts, {model} AS model, {version} AS version, {kind} AS kind
+  FROM read_json(?, format = 'newline_delimited', columns = {columns})
+), typed AS (
+  SELECT model, version, kind,
+    CASE
+      WHEN regexp_full_match(ts, '{number}') THEN CAST(round(
+        CAST(ts AS DOUBLE) / (CASE WHEN abs(CAST(ts AS DOUBLE)) > 1e11 THEN 1000 ELSE 1 END)
+        * 1000000) AS BIGINT)
+      WHEN regexp_full_match(ts, '{iso}') THEN epoch_us(TRY_CAST(ts AS TIMESTAMPTZ))
+      ELSE NULL
+    END AS us,
+    ({wanted_sql} IS NULL OR kind = {wanted_sql}) AS counted
+  FROM raw
+)
+SELECT model, version, us // 3600000000 AS hour, count(*) AS n, min(us), max(us),
+  count(*) FILTER (WHERE (counted AND (us IS NULL OR model IS NULL OR version IS NULL
+    OR trim(model) = '' OR trim(version) = '' OR model IN {odd} OR version IN {odd}
+    OR model[1] IN ('{{', '[') OR version[1] IN ('{{', '[')))
+    OR ({wanted_sql} IS NOT NULL AND (kind IS NULL OR kind IN {odd} OR kind[1] IN ('{{', '[')))
+  ) AS bad,
+  counted
+FROM typed
+GROUP BY ALL
+"""
+
+
+def _duckdb_file(path: Path, layout: LogLayout, log: TrafficLog) -> bool:
+    """Aggregate a whole JSON-lines file with DuckDB (measured fastest on clean logs).
+
+    Returns False, having counted nothing, when DuckDB is missing, a field is a
+    nested path, or the file has a blank or any line the line-by-line reader would
+    judge differently (malformed JSON, a missing field, a timestamp without offset, a
+    boolean or object where a text belongs): the block readers then read the file and
+    name each malformed line with its number.
+    """
+    fields = [layout.timestamp, layout.model, layout.version]
+    if layout.only_field:
+        fields.append(layout.only_field)
+    if any(c in f for f in fields for c in ".'\"\\") or len(set(fields)) != len(fields):
+        return False
+    try:
+        import duckdb
+    except ImportError:
+        return False
+    lines = 0
+    with path.open("rb") as handle:
+        for block in _blocks(handle):
+            if _has_blank_line(block):
+                return False
+            lines += block.count(b"\n")
+    try:
+        connection = duckdb.connect()
+        connection.execute("SET memory_limit = '300MB'")
+        connection.execute("SET enable_progress_bar = false")
+        query = _duckdb_query(fields, layout.only_value if layout.only_field else None)
+        rows = connection.execute(query, [str(path)]).fetchall()
+        connection.close()
+    except duckdb.Error:
+        return False
+    if sum(row[3] for row in rows) != lines or any(row[6] for row in rows):
+        return False
+    for model, version, hour, count, first, last, _bad, counted in rows:
+        if counted:
+            log.add(model.strip(), version.strip(), int(hour), count, first, last)
+        else:
+            log.ignored += count
+    log.lines += lines
+    return True
 
 
 def _blocks(handle: Any) -> Iterator[bytes]:
