@@ -524,9 +524,7 @@ def _environments(
     environments_node = node.items.get("environments")
     environments: dict[str, Environment] = {}
     for env_id, spec in values.get("environments", {}).items():
-        line = (
-            environments_node.key_lines[env_id] if isinstance(environments_node, YamlMap) else 1
-        )
+        line = environments_node.key_lines[env_id] if isinstance(environments_node, YamlMap) else 1
         if spec["stage"] not in stages:
             issues.add(
                 line,

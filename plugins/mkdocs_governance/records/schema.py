@@ -750,6 +750,7 @@ class EnvironmentSpec(FieldType):
     def json_schema(self) -> dict[str, Any]:
         return {"anyOf": [IDENTIFIER.json_schema(), ENVIRONMENT.json_schema()]}
 
+
 POLICY = RecordSchema(
     kind="policy",
     title="Governance policy (policy.yaml)",
