@@ -149,3 +149,15 @@ def test_a_clean_file_is_read_by_the_fast_path_and_a_malformed_one_is_not(tmp_pa
     log = aggregate.TrafficLog()
     assert aggregate._duckdb_file(broken, layout_for(None), log) is False
     assert log.requests == 0 and not log.buckets
+
+
+def test_a_log_path_cannot_leave_the_repository(tmp_path):
+    from mkdocs_governance.serving import aggregate_paths
+
+    outside = write_jsonl(tmp_path / "outside.jsonl", requests(5))
+    repo = tmp_path / "repo"
+    (repo / "logs").mkdir(parents=True)
+    (repo / "logs" / "link.jsonl").symlink_to(outside)
+    for pattern in ("../outside.jsonl", str(outside), "logs/*.jsonl"):
+        log = aggregate_paths([(pattern, None, layout_for(None))], repo)
+        assert log.requests == 0 and log.unreadable == 1, pattern

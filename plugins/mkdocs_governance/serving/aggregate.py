@@ -161,7 +161,11 @@ def aggregate_paths(
             )
             continue
         matches = sorted(glob.glob(str(root / pattern), recursive=True))
-        files = [Path(m) for m in matches if Path(m).is_file()]
+        # A symbolic link out of the repository is not followed: the logs judged are
+        # the repository's, as the policy names them.
+        files = [
+            Path(m) for m in matches if Path(m).is_file() and Path(m).resolve().is_relative_to(root)
+        ]
         if not files:
             log.unreadable += 1
             log.problems.append(
