@@ -242,8 +242,8 @@ def _duckdb_query(fields: list[str], wanted: str | None) -> str:
     kind = f'CAST("{fields[3]}" AS VARCHAR)' if wanted is not None else "NULL"
     wanted_sql = "NULL" if wanted is None else "'" + wanted.replace("'", "''") + "'"
     columns = "{" + ", ".join(f"'{f}': 'VARCHAR'" for f in fields) + "}"
-    number = r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?"
-    iso = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*(Z|z|[+-][0-9]{2}:?[0-9]{2})"
+    # Cheap tests first: most timestamps end in Z; a regular expression only otherwise.
+    offset = r"[+-][0-9]{2}:?[0-9]{2}$"
     odd = "('true', 'false')"
     return f"""
 WITH raw AS (
@@ -252,10 +252,12 @@ WITH raw AS (
 ), typed AS (
   SELECT model, version, kind,
     CASE
-      WHEN regexp_full_match(ts, '{number}') THEN CAST(round(
-        CAST(ts AS DOUBLE) / (CASE WHEN abs(CAST(ts AS DOUBLE)) > 1e11 THEN 1000 ELSE 1 END)
-        * 1000000) AS BIGINT)
-      WHEN regexp_full_match(ts, '{iso}') THEN epoch_us(TRY_CAST(ts AS TIMESTAMPTZ))
+      WHEN ts LIKE '____-__-__T__:__%' OR ts LIKE '____-__-__ __:__%' THEN
+        CASE WHEN right(ts, 1) IN ('Z', 'z') OR regexp_matches(ts, '{offset}')
+             THEN epoch_us(TRY_CAST(ts AS TIMESTAMPTZ)) END
+      WHEN TRY_CAST(ts AS DOUBLE) IS NOT NULL AND isfinite(TRY_CAST(ts AS DOUBLE)) THEN
+        CAST(round(CAST(ts AS DOUBLE)
+          / (CASE WHEN abs(CAST(ts AS DOUBLE)) > 1e11 THEN 1000 ELSE 1 END) * 1000000) AS BIGINT)
       ELSE NULL
     END AS us,
     ({wanted_sql} IS NULL OR kind = {wanted_sql}) AS counted
