@@ -129,24 +129,26 @@ print(sum(r[3] for r in rows), len(rows))
 }
 
 
-def measure(engine: str, path: Path) -> tuple[float, float, str]:
-    """(seconds, peak RSS MiB, output) of one child run."""
+def measure(engine: str, path: Path) -> tuple[float, float, float, str]:
+    """(wall seconds, peak RSS MiB, CPU seconds, output) of one child run."""
     wrapper = (
         "import resource, sys, time\n"
         "start = time.perf_counter()\n"
         f"exec(compile({CHILD[engine]!r}, '<{engine}>', 'exec'))\n"
         "elapsed = time.perf_counter() - start\n"
-        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-        "print(f'@@ {elapsed:.3f} {rss:.1f}')\n"
+        "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "rss = usage.ru_maxrss / 1024\n"
+        "cpu = usage.ru_utime + usage.ru_stime\n"
+        "print(f'@@ {elapsed:.3f} {rss:.1f} {cpu:.3f}')\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", wrapper, str(path)], capture_output=True, text=True, check=False
     )
     if result.returncode:
-        return float("nan"), float("nan"), result.stderr.strip().splitlines()[-1]
+        return float("nan"), float("nan"), float("nan"), result.stderr.strip().splitlines()[-1]
     lines = result.stdout.strip().splitlines()
-    elapsed, rss = (float(x) for x in lines[-1].split()[1:])
-    return elapsed, rss, " ".join(lines[:-1])
+    elapsed, rss, cpu = (float(x) for x in lines[-1].split()[1:])
+    return elapsed, rss, cpu, " ".join(lines[:-1])
 
 
 def _installed(module: str) -> bool:
@@ -170,7 +172,10 @@ def main() -> None:
     engines = ["floor", "product", "blocks", "python"] + [
         m for m in ("polars", "duckdb") if _installed(m)
     ]
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    print(
+        f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; "
+        f"load average {os.getloadavg()[0]:.1f} (other sessions share the CPUs)"
+    )
     per_line: dict[str, list[tuple[int, float]]] = {}
     for size in sizes:
         path = folder / f"requests-{size}.jsonl"
@@ -184,11 +189,14 @@ def main() -> None:
         for engine in engines:
             if engine == "python" and size > 1_000_000 and not args.python_all:
                 continue
-            elapsed, rss, output = measure(engine, path)
+            elapsed, rss, cpu, output = measure(engine, path)
             if engine == "floor":
                 floor = elapsed
             ratio = f"{elapsed / floor:6.1f}x floor" if floor else ""
-            print(f"  {engine:8s} {elapsed:7.2f} s  {rss:7.1f} MiB  {ratio}  -> {output}")
+            print(
+                f"  {engine:8s} {elapsed:7.2f} s wall {cpu:7.2f} s CPU {rss:7.1f} MiB  {ratio}"
+                f"  -> {output}"
+            )
             per_line.setdefault(engine, []).append((size, elapsed / size * 1e6))
     print("\nlinearity (µs per line at each size):")
     for engine, points in per_line.items():
