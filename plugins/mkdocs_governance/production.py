@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .findings import Code, Finding
-from .history.gitcmd import GitRunner
+from .findings import Code, Finding, error
+from .history.gitcmd import GitRunner, HistoryError
 from .history.model import History, VersionProvenance
 from .history.provenance import ModelRevisions, derive_provenance
 from .policy import evaluate
@@ -182,7 +182,16 @@ class PastGate:
         day = moment.astimezone(UTC).date()
         cache_key = (sha, day, key, stage)
         if cache_key not in self._verdicts:
-            registry, history, provenance, findings = self._tree(sha)
+            try:
+                registry, history, provenance, findings = self._tree(sha)
+            except HistoryError as problem:
+                # Fails closed: what cannot be read cannot be shown to be approved.
+                unreadable = error(
+                    Code.HISTORY_UNAVAILABLE,
+                    self.registry.records_dir,
+                    f"The records at commit {sha[:10]} could not be read ({problem}).",
+                )
+                return Approval(key, stage, moment, sha, False, (unreadable,))
             self._verdicts[cache_key] = judge_version(
                 registry,
                 history,
