@@ -47,6 +47,7 @@ def test_every_record_kind_has_a_valid_draft_2020_12_schema() -> None:
         "signoff",
         "verification",
         "waiver",
+        "deployment",
     }
     for kind, schema in schemas.items():
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema", kind

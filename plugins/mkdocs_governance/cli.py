@@ -832,6 +832,28 @@ COMMANDS["import"] = Command(
     "--dry-run prints it without writing. Exit codes: 0 done, 1 a record or source "
     "problem, 2 usage problem.",
 )
+def _register_deployment_commands() -> None:
+    # Implemented in deploy_cli.py (issue 16); imported lazily so that `--help` stays light.
+    from . import deploy_cli
+
+    COMMANDS["allow"] = Command(
+        "deployment gate: exit 0 only if the version may be deployed to the stage today",
+        deploy_cli.allow_arguments,
+        deploy_cli.run_allow,
+        "Judge MODEL@VERSION against every requirement of the stage (or of the stage the "
+        "environment requires) and the earlier stages, today, under the policy's rules, with "
+        "full history; with --artifact/--artifact-sha256, also that the artifact is the one "
+        "the approvers reviewed. Exit codes: 0 allowed, 1 refused (fails closed: no history, "
+        "a shallow clone, an unreadable policy, an unknown version), 2 usage problem.",
+    )
+    COMMANDS["record-deployment"] = Command(
+        "write a deployment record (from a CD job), or import a JSON-lines export of events",
+        deploy_cli.record_arguments,
+        deploy_cli.run_record,
+    )
+
+
+_register_deployment_commands()
 
 
 def build_parser() -> argparse.ArgumentParser:

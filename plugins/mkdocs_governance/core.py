@@ -40,6 +40,7 @@ from .history.record_signatures import RecordSignature, verify_record_signature
 from .history.requirements import RequirementChange, derive_requirement_changes
 from .policy import evaluate
 from .policy.changes import ChangeSet, compare
+from .policy.deployments import ProductionFacts
 from .policy.model import GateReport
 from .records import LoadResult, load_registry, load_registry_from_blobs
 from .records.loader import parse_signoff_blob
@@ -75,6 +76,8 @@ class GovernanceRun:
     changes: ChangeSet | None = None
     base_report: GateReport | None = None
     version_revisions: Mapping[str, tuple[VersionRevision, ...]] = field(default_factory=dict)
+    # Deployments and served traffic judged at their moments (production.py), if any.
+    production: ProductionFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,7 @@ def run_governance(
 
     revisions = _model_revisions(root, registry, history, findings)
     content = _record_content(root, registry, history, "HEAD", findings)
+    production = _production(root, registry, history, revisions, judged_on, findings)
     report = evaluate(
         registry,
         history,
@@ -168,10 +172,18 @@ def run_governance(
         former_signoffs=_former_signoffs(registry, content),
         requirement_changes=_requirement_changes(registry, history, revisions),
         record_signatures=_record_signatures(registry),
+        production=production,
     )
     version_revisions = _version_revisions(registry, history, revisions)
     if base is None:
-        return GovernanceRun(root, registry, history, report, version_revisions=version_revisions)
+        return GovernanceRun(
+            root,
+            registry,
+            history,
+            report,
+            version_revisions=version_revisions,
+            production=production,
+        )
 
     base_findings = list(base.findings)
     base_content = _record_content(root, base.registry, base.history, base.commit, base_findings)
@@ -195,7 +207,31 @@ def run_governance(
         base_commit=base.commit,
         head_commit=history.head,
     )
-    return GovernanceRun(root, registry, history, report, changes, base_report, version_revisions)
+    return GovernanceRun(
+        root, registry, history, report, changes, base_report, version_revisions, production
+    )
+
+
+def _production(
+    root: Path,
+    registry: Registry,
+    history: History,
+    revisions: ModelRevisions | None,
+    as_of: date,
+    findings: list[Finding],
+) -> ProductionFacts | None:
+    """Deployments and served traffic, each judged at its moment (see ``production``)."""
+    from .production import gather_production
+
+    return gather_production(
+        root,
+        registry,
+        history,
+        revisions,
+        as_of=as_of,
+        provenance=_provenance(registry, history, revisions),
+        record_findings=findings,
+    )
 
 
 def load_base(repo_root: Path, records_dir: str, base_ref: str, history: History) -> BaseSide:

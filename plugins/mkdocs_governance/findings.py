@@ -46,6 +46,13 @@ class Code(StrEnum):
     WITHDRAWN_SIGNOFF = "withdrawn-signoff"
     UNBOUND_ARTIFACT = "unbound-artifact"
     UNSIGNED_GTO_ASSIGNMENT = "unsigned-gto-assignment"
+    # Issue 16: deployments and served traffic (policy/deployments.py).
+    UNAPPROVED_DEPLOYMENT = "unapproved-deployment"
+    ARTIFACT_MISMATCH = "artifact-mismatch"
+    UNAUTHORIZED_DEPLOYER = "unauthorized-deployer"
+    UNAPPROVED_TRAFFIC = "unapproved-traffic"
+    UNDEPLOYED_TRAFFIC = "undeployed-traffic"
+    INVALID_SERVING_LOG = "invalid-serving-log"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from ..findings import Finding, sort_findings
 from ..history.content import RecordContent
@@ -48,6 +49,7 @@ def build_context(
     former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
     record_signatures: Mapping[str, RecordSignature] | None = None,
+    production: Any = None,
 ) -> Context:
     """The facts the rules share, judged with the base's policy and people when given.
 
@@ -76,6 +78,7 @@ def build_context(
         former_signoffs=tuple(former_signoffs),
         requirement_changes=requirement_changes or {},
         record_signatures=record_signatures or {},
+        production=production,
     )
 
 
@@ -92,6 +95,7 @@ def evaluate(
     former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
     record_signatures: Mapping[str, RecordSignature] | None = None,
+    production: Any = None,
 ) -> GateReport:
     """Judge every model version against the policy; report every finding at once.
 
@@ -107,6 +111,9 @@ def evaluate(
             commits that changed its content
             ([`read_model_revisions`][mkdocs_governance.history.provenance.read_model_revisions]
             and [`derive_provenance`][mkdocs_governance.history.provenance.derive_provenance]).
+        production: deployments and served traffic judged at their moments
+            ([`ProductionFacts`][mkdocs_governance.policy.deployments.ProductionFacts]),
+            for the deployment and traffic rules; None skips them.
             Without it, ``implausible-date`` takes the model file's first commit as the
             version's creation and ``separation-of-duties`` compares only the
             declared author and owner.
@@ -135,6 +142,7 @@ def evaluate(
         former_signoffs=former_signoffs,
         requirement_changes=requirement_changes,
         record_signatures=record_signatures,
+        production=production,
     )
     findings: list[Finding] = list(record_findings)
     for rule in RULES.values():

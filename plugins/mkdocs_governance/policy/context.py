@@ -91,6 +91,8 @@ class Context:
     former_signoffs: tuple[tuple[SignOff, tuple[str, ...]], ...] = ()
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] = field(default_factory=dict)
     record_signatures: Mapping[str, RecordSignature] = field(default_factory=dict)
+    # Deployments judged at their moments and served traffic (policy/deployments.py).
+    production: Any = None
     # Results several rules share (slot fills, check outcomes), computed once.
     memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
 

@@ -1425,3 +1425,8 @@ RULES: dict[str, Rule] = {
     Code.UNBOUND_ARTIFACT: rule_unbound_artifact,
     Code.UNSIGNED_GTO_ASSIGNMENT: rule_unsigned_gto_assignment,
 }
+
+# The deployment and traffic rules (one module of their own) join the same table.
+from .deployments import DEPLOYMENT_RULES  # noqa: E402
+
+RULES.update(DEPLOYMENT_RULES)

@@ -5,6 +5,7 @@ Layout (SPEC §3), relative to the records folder:
     policy.yaml                  people.yaml
     models/<id>.yaml|.yml|.md    datasets/<id>.yaml|.yml     experiments/<id>.yaml|.yml
     decisions/<NNNN-slug>.md     signoffs/**/<any>.yaml|.yml verifications/**/<any>.yaml|.yml
+    deployments/**/<any>.yaml|.yml (one deployment event each)
 
 Every file under the records folder is either loaded or reported. The only files
 skipped silently are ``README.md``/``README``/``README.txt`` at the top of the folder
@@ -54,6 +55,8 @@ from .model import (
     CheckSpec,
     Dataset,
     Decision,
+    Deployment,
+    Environment,
     Experiment,
     Location,
     Model,
@@ -63,6 +66,7 @@ from .model import (
     Policy,
     Registry,
     Rules,
+    ServingLogSource,
     SignOff,
     SignoffRequirement,
     StageRequirements,
@@ -73,6 +77,7 @@ from .model import (
 )
 from .schema import (
     DATASET,
+    DEPLOYMENT,
     EXPERIMENT,
     MODEL,
     PERSON,
@@ -240,6 +245,7 @@ class _State:
     decisions: dict[str, Decision] = field(default_factory=dict)
     signoffs: list[SignOff] = field(default_factory=list)
     verifications: list[Verification] = field(default_factory=list)
+    deployments: list[Deployment] = field(default_factory=list)
     # Ids claimed by records that failed to load: references to them are not
     # reported again (the file's own findings already say what is wrong).
     broken: dict[str, set[str]] = field(default_factory=dict)
@@ -331,6 +337,7 @@ def _load(
         files=tuple(sorted(set(state.files))),
         pipelines=dict(sorted(state.pipelines.items())),
         assets=dict(sorted(state.assets.items())),
+        deployments=tuple(sorted(state.deployments, key=lambda d: (d.started, d.id))),
     )
     return LoadResult(registry, tuple(state.findings))
 
@@ -439,7 +446,7 @@ def _classify(path: str, rel_dir: str) -> str:
         return folder[:-1] if suffix in YAML_SUFFIXES else "unexpected-suffix"
     if folder == "decisions":
         return "decision" if suffix == ".md" else "unexpected-suffix"
-    if folder in ("signoffs", "verifications"):
+    if folder in ("signoffs", "verifications", "deployments"):
         return folder[:-1] if suffix in YAML_SUFFIXES else "unexpected-suffix"
     return "unexpected-folder"
 
@@ -450,7 +457,7 @@ def _unexpected_message(path: str, rel_dir: str, kind: str) -> str:
         return (
             f"`{inner.name}` is not a record file: the top of the records folder holds "
             "only policy.yaml and people.yaml; move it into models/, datasets/, "
-            "experiments/, decisions/, signoffs/ or verifications/"
+            "experiments/, decisions/, signoffs/, verifications/ or deployments/"
         )
     if kind == "unexpected-nested":
         return (
@@ -466,7 +473,7 @@ def _unexpected_message(path: str, rel_dir: str, kind: str) -> str:
             f"`{inner.name}` has an unexpected extension for `{inner.parts[0]}/` "
             f"(expected {allowed}); rename it or move it out of the records folder"
         )
-    folders = "models, datasets, experiments, decisions, signoffs, verifications"
+    folders = "models, datasets, experiments, decisions, signoffs, verifications, deployments"
     return (
         f"`{inner.parts[0]}/` is not a records folder{did_you_mean(inner.parts[0], folders.split(', '))}; "
         f"records go in: {folders}"
@@ -476,7 +483,7 @@ def _unexpected_message(path: str, rel_dir: str, kind: str) -> str:
 def _fallback_id(kind: str, path: str) -> str | None:
     if kind in ("model", "dataset", "experiment", "decision"):
         return PurePosixPath(path).stem
-    if kind in ("signoff", "verification"):
+    if kind in ("signoff", "verification", "deployment"):
         return path
     return None
 
@@ -602,6 +609,8 @@ def _build_policy(
         rule_values["policy_change_signoffs"] = _signoff_requirements(
             rule_values["policy_change_signoffs"]
         )
+    if "deploy_roles" in rule_values:
+        rule_values["deploy_roles"] = tuple(rule_values["deploy_roles"])
     rule_values.pop("extra", None)
     return Policy(
         stages=stages,
@@ -610,7 +619,35 @@ def _build_policy(
         rules=Rules(**rule_values),
         location=Location(path, 1, lines),
         gto_stages=dict(values.get("gto_stages", {})),
+        environments=_environments(path, node, values, stages, issues),
     )
+
+
+def _environments(
+    path: str, node: YamlMap, values: dict[str, Any], stages: tuple[str, ...], issues: Issues
+) -> dict[str, Environment]:
+    """``environments:``: deployment environment -> the stage it requires (and its logs)."""
+    environments_node = node.items.get("environments")
+    environments: dict[str, Environment] = {}
+    for env_id, spec in values.get("environments", {}).items():
+        line = environments_node.key_lines[env_id] if isinstance(environments_node, YamlMap) else 1
+        if spec["stage"] not in stages:
+            issues.add(
+                line,
+                f"environment `{env_id}` requires the stage `{spec['stage']}`, which is not in "
+                f"`stages`{did_you_mean(spec['stage'], stages)}; name one of the policy's stages",
+            )
+        logs = tuple(
+            ServingLogSource(
+                path=item["path"],
+                format=item.get("format"),
+                preset=item.get("preset"),
+                fields=dict(item.get("fields", {})),
+            )
+            for item in spec.get("serving_logs", ())
+        )
+        environments[env_id] = Environment(env_id, spec["stage"], logs, Location(path, line, {}))
+    return environments
 
 
 def _signoff_requirements(items: Iterable[Mapping[str, Any]]) -> tuple[SignoffRequirement, ...]:
@@ -791,7 +828,7 @@ def _read_fields(
     issues = Issues()
     values, lines = convert_mapping(schema, node, issues)
     record_id = _scalar_text(node.items.get("id")) or PurePosixPath(path).stem
-    if kind in ("signoff", "verification"):
+    if kind in ("signoff", "verification", "deployment"):
         record_id = path
     if not _report(state, path, issues, subject=record_id):
         state.mark_broken(kind, record_id)
@@ -1041,6 +1078,30 @@ def _load_verification(state: _State, path: str, data: bytes) -> None:
     )
 
 
+def _load_deployment(state: _State, path: str, data: bytes) -> None:
+    read = _read_fields(state, path, data, DEPLOYMENT, "deployment")
+    if read is None:
+        return
+    values, lines, _, _ = read
+    state.deployments.append(
+        Deployment(
+            id=path,
+            environment=values["environment"],
+            model=values["model"],
+            version=values["version"],
+            artifact_sha256=values["artifact_sha256"].lower(),
+            started=values["started"],
+            by=values["by"],
+            service=values["service"],
+            status=values["status"],
+            comment=values.get("comment", ""),
+            run_url=values.get("run_url", ""),
+            location=Location(path, 1, lines),
+            extra=values.get("extra", {}),
+        )
+    )
+
+
 _LOADERS: dict[str, Callable[[_State, str, bytes], None]] = {
     "policy": _load_policy,
     "people": _load_people,
@@ -1050,6 +1111,7 @@ _LOADERS: dict[str, Callable[[_State, str, bytes], None]] = {
     "decision": _load_decision,
     "signoff": _load_signoff,
     "verification": _load_verification,
+    "deployment": _load_deployment,
 }
 
 
@@ -1159,6 +1221,7 @@ class _References:
 
 def _check_references(state: _State) -> None:
     refs = _References(state)
+    _check_deployment_references(state, refs)
     for model in state.models.values():
         refs.person(model.id, model.location, "owner", model.owner)
         for index, dataset_id in enumerate(model.datasets):
@@ -1346,6 +1409,39 @@ def _check_partial_references(state: _State, refs: _References) -> None:
             refs.version(subject, location, values["model"], values["version"])
         if kind == "signoff" and isinstance(values.get("stage"), str):
             refs.stage(subject, location, "stage", values["stage"])
+
+
+def _check_deployment_references(state: _State, refs: _References) -> None:
+    """A deployment names a version, an environment of the policy and a person or pipeline."""
+    for deployment in state.deployments:
+        refs.version(deployment.id, deployment.location, deployment.model, deployment.version)
+        policy = refs.policy
+        if policy is not None and deployment.environment not in policy.environments:
+            known = list(policy.environments)
+            refs.report(
+                deployment.id,
+                deployment.location,
+                "environment",
+                f"`environment` is `{deployment.environment}`, which policy.yaml does not list "
+                f"under `environments:` ({', '.join(known) or 'none listed'})"
+                f"{did_you_mean(deployment.environment, known)}; add it there with the stage "
+                "it requires, or fix the name",
+            )
+        by = deployment.by
+        if by.startswith(PIPELINE_PREFIX):
+            pipelines = state.pipelines
+            pipeline_id = by[len(PIPELINE_PREFIX) :]
+            if state.people_loaded and pipeline_id not in pipelines:
+                refs.report(
+                    deployment.id,
+                    deployment.location,
+                    "by",
+                    f"`by` is `{by}`, but people.yaml declares no pipeline `{pipeline_id}`"
+                    f"{did_you_mean(pipeline_id, list(pipelines))}; declare it under "
+                    "`pipelines:` in people.yaml or fix the id",
+                )
+        else:
+            refs.person(deployment.id, deployment.location, "by", by)
 
 
 def _check_decision_numbers(state: _State) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 # A sign-off of a change to policy.yaml or people.yaml (SPEC §6a) names this pseudo-model
@@ -24,6 +24,7 @@ SIGNOFF_DECISIONS = ("approved", "rejected")
 VERIFICATION_STATUSES = ("passed", "failed", "waived")
 EXPERIMENT_OUTCOMES = ("adopted", "rejected", "inconclusive", "running")
 DECISION_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
+DEPLOYMENT_STATUSES = ("deployed", "rolled-back")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,35 @@ class Rules:
     # The backfill cut-over (policy/backfill.py): records dated and committed on or
     # before it are judged by their recorded dates, not by the commit that added the version.
     backfill_until: date | None = None
+    # Roles of people who may deploy by hand (a declared pipeline always may).
+    deploy_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServingLogSource:
+    """Where an environment's request logs are, and how to read them.
+
+    Attributes:
+        path: a repository-relative path or glob (``serving_logs/prod-eu/*.jsonl``).
+        format: ``jsonl`` or ``csv`` (default: by the file's extension).
+        preset: a known layout (``mlflow``, ``kserve``) or None for the fields below.
+        fields: field name per role: ``timestamp``, ``model``, ``version``.
+    """
+
+    path: str
+    format: str | None = None
+    preset: str | None = None
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    """A deployment environment of ``policy.yaml`` ``environments:`` and the stage it needs."""
+
+    id: str
+    stage: str
+    serving_logs: tuple[ServingLogSource, ...] = ()
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +194,7 @@ class Policy:
     rules: Rules
     location: Location
     gto_stages: Mapping[str, str] = field(default_factory=dict)
+    environments: Mapping[str, Environment] = field(default_factory=dict)
 
     def stages_up_to(self, stage: str) -> tuple[str, ...]:
         """``stage`` and every stage before it, in order (empty if unknown)."""
@@ -376,6 +407,35 @@ class Verification:
 
 
 @dataclass(frozen=True, slots=True)
+class Deployment:
+    """One deployment event (``deployments/**.yaml``): a version went live or was rolled back.
+
+    ``started`` is timezone-aware (UTC). ``by`` is a person id or ``pipeline:<id>``.
+    ``status: rolled-back`` records that the version was taken out of service at
+    ``started``; the service then serves the version deployed before it.
+    """
+
+    id: str
+    environment: str
+    model: str
+    version: str
+    artifact_sha256: str
+    started: datetime
+    by: str
+    service: str
+    status: str
+    comment: str
+    run_url: str
+    location: Location
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """``model@version`` of the version deployed."""
+        return f"{self.model}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
 class Registry:
     """Everything the records say, keyed by id.
 
@@ -399,6 +459,7 @@ class Registry:
     # Images beside the decisions (decisions/assets/*.png): file -> bytes, published
     # with the decision pages.
     assets: Mapping[str, bytes] = field(default_factory=dict)
+    deployments: tuple[Deployment, ...] = ()
 
     def version(self, key: str) -> ModelVersion | None:
         """The version named ``model@version``, if any."""

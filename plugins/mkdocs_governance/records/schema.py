@@ -33,12 +33,13 @@ import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from .model import (
     DECISION_STATUSES,
+    DEPLOYMENT_STATUSES,
     EXPERIMENT_OUTCOMES,
     RISK_TIERS,
     SIGNOFF_DECISIONS,
@@ -305,6 +306,60 @@ class Date(FieldType):
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+
+
+@dataclass(frozen=True, slots=True)
+class Timestamp(FieldType):
+    """An ISO 8601 date and time with its UTC offset (``2026-03-01T14:05:00Z``), read as UTC.
+
+    The offset is required: a deployment time without one would mean different
+    moments on different machines.
+    """
+
+    words: str = "a date and time with its offset, like 2026-03-01T14:05:00Z"
+
+    def convert(self, node: YamlNode, name: str, issues: Issues) -> Any:
+        scalar = self._scalar(node, name, issues)
+        if scalar is None:
+            return INVALID
+        text = scalar.text.strip()
+        moment = parse_timestamp(text)
+        if moment is None:
+            issues.add(
+                scalar.line,
+                f"`{name}` is `{scalar.text}`, not a date and time with its UTC offset; "
+                "write it as ISO 8601, e.g. 2026-03-01T14:05:00Z or 2026-03-01T15:05:00+01:00",
+            )
+            return INVALID
+        return moment
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date-time"}
+
+
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
+    r"(Z|z|[+-][0-9]{2}:?[0-9]{2})"
+)
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    """``text`` as an aware UTC datetime, or None unless it is ISO 8601 with an offset."""
+    if not _TIMESTAMP.fullmatch(text):
+        return None
+    cleaned = text[:-1] + "+00:00" if text[-1] in "Zz" else text
+    if "." in cleaned:
+        head, _, tail = cleaned.partition(".")
+        digits = re.match(r"[0-9]+", tail)
+        assert digits is not None
+        cleaned = head + "." + digits.group(0)[:6].ljust(6, "0") + tail[digits.end() :]
+    try:
+        moment = datetime.fromisoformat(cleaned)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -652,6 +707,8 @@ def convert_mapping(
 
 def json_ready(value: Any) -> Any:
     """Typed values as JSON data: dates as ISO strings, tuples as lists."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -755,9 +812,53 @@ RULES = RecordSchema(
             description="Backfill cut-over: sign-offs and verifications dated and committed "
             "on or before this day are judged by their recorded dates.",
         ),
+        Field("deploy_roles", IDS, description="Roles of people who may deploy by hand."),
     ),
     allow_extra=False,
 )
+
+SERVING_LOG = RecordSchema(
+    kind="serving-log",
+    title="Where an environment's request logs are",
+    fields=(
+        Field("path", Text(), required=True, description="Repository-relative path or glob."),
+        Field("format", Choice(("jsonl", "csv")), description="Default: by extension."),
+        Field("preset", Choice(("mlflow", "kserve")), description="A known log layout."),
+        Field(
+            "fields",
+            MapOf(Text(), key=Text(r"timestamp|model|version", "timestamp, model or version")),
+            description="The log's field name for timestamp, model and version.",
+        ),
+    ),
+    allow_extra=False,
+)
+
+ENVIRONMENT = RecordSchema(
+    kind="environment",
+    title="Deployment environment",
+    fields=(
+        Field("stage", IDENTIFIER, required=True, description="The stage it requires."),
+        Field("serving_logs", ListOf(SERVING_LOG), description="Its request logs."),
+    ),
+    allow_extra=False,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentSpec(FieldType):
+    """An environment: its stage (``prod-eu: production``) or a mapping with ``stage``."""
+
+    words: str = "a stage, or a mapping with `stage` and `serving_logs`"
+
+    def convert(self, node: YamlNode, name: str, issues: Issues) -> Any:
+        if isinstance(node, YamlScalar):
+            stage = IDENTIFIER.convert(node, name, issues)
+            return INVALID if stage is INVALID else {"stage": stage}
+        return ENVIRONMENT.convert(node, name, issues)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [IDENTIFIER.json_schema(), ENVIRONMENT.json_schema()]}
+
 
 POLICY = RecordSchema(
     kind="policy",
@@ -775,6 +876,11 @@ POLICY = RecordSchema(
             "gto_stages",
             MapOf(IDENTIFIER, key=IDENTIFIER),
             description="GTO stage name -> policy stage, for GTO assignment tags.",
+        ),
+        Field(
+            "environments",
+            MapOf(EnvironmentSpec(), key=IDENTIFIER),
+            description="Deployment environment -> the stage a version needs to serve there.",
         ),
     ),
 )
@@ -993,6 +1099,28 @@ VERIFICATION = RecordSchema(
     ),
 )
 
+DEPLOYMENT = RecordSchema(
+    kind="deployment",
+    title="Deployment event (deployments/**/*.yaml)",
+    fields=(
+        Field("environment", IDENTIFIER, required=True, description="From policy environments."),
+        Field("model", IDENTIFIER, required=True),
+        Field("version", VERSION, required=True),
+        Field("artifact_sha256", SHA256, required=True, description="SHA-256 of what ran."),
+        Field("started", Timestamp(), required=True, description="When it went live."),
+        Field(
+            "by",
+            Text(),
+            required=True,
+            description="Person id, or `pipeline:<id>` for a declared pipeline.",
+        ),
+        Field("service", Text(), required=True, description="Endpoint or service name."),
+        Field("status", Choice(DEPLOYMENT_STATUSES), required=True),
+        Field("comment", Text()),
+        Field("run_url", Text(), description="Link to the CD job that deployed."),
+    ),
+)
+
 RECORD_KINDS: dict[str, RecordSchema] = {
     schema.kind: schema
     for schema in (
@@ -1007,6 +1135,7 @@ RECORD_KINDS: dict[str, RecordSchema] = {
         SIGNOFF,
         VERIFICATION,
         WAIVER,
+        DEPLOYMENT,
     )
 }
 """Every record kind by name: the loader's and the JSON Schemas' single source."""
@@ -1017,7 +1146,7 @@ def record_schemas() -> dict[str, dict[str, Any]]:
 
     Kinds: ``policy``, ``people``, ``person``, ``model``, ``model-version``,
     ``dataset``, ``experiment``, ``decision`` (front matter), ``signoff``,
-    ``verification``, ``waiver``.
+    ``verification``, ``waiver``, ``deployment``.
     """
     schemas: dict[str, dict[str, Any]] = {}
     for kind, schema in RECORD_KINDS.items():

@@ -45,6 +45,7 @@ from ..records.model import (
 from . import attention, badges, decision_text, lineage, safety
 from .gto import assignment_rows
 from .plots import PlotCache, PlotSpec, Series
+from .production import production_line, render_production
 from .standing import LEVEL_KINDS, Level, Standing, model_level, standing
 from .version_diff import FieldChange, diff_entries, reviewed_revision
 
@@ -155,6 +156,7 @@ _TEMPLATES.filters["code_title"] = decision_text.title_markdown
 _TEMPLATES.filters["message"] = _message_filter
 _TEMPLATES.filters["day"] = _day_filter
 _TEMPLATES.globals["badge"] = badge
+_TEMPLATES.globals["production_line"] = production_line
 _TEMPLATES.filters["url"] = _url_filter
 _TEMPLATES.filters["anchor"] = _anchor_filter
 
@@ -280,6 +282,7 @@ def render_site(
     _render_decisions(context)
     _render_people(context)
     _render_audit(context)
+    render_production(context)
     _render_findings(context)
     changes = changes if changes is not None else getattr(run, "changes", None)
     if changes is not None:
@@ -465,6 +468,11 @@ def _record_files(registry: Registry) -> Iterable[tuple[str, str]]:
         yield f"sign-off {signoff.key} {signoff.stage}", signoff.location.file
     for verification in registry.verifications:
         yield f"verification {verification.key} {verification.check}", verification.location.file
+    for deployment in registry.deployments:
+        yield (
+            f"deployment {deployment.key} {deployment.status} {deployment.environment}",
+            deployment.location.file,
+        )
 
 
 # ---------------------------------------------------------------- paths and links
