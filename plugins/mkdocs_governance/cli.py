@@ -598,6 +598,12 @@ COMMANDS["diff"] = Command(
     "0 printed, 2 usage problem or base not readable (the gate is `check`'s job).",
 )
 
+# The model document (issue 17) lives in its own module; imported here, after every name
+# it uses from this one is defined.
+from .cli_document import COMMAND as _DOCUMENT_COMMAND  # noqa: E402
+
+COMMANDS["document"] = _DOCUMENT_COMMAND
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand in ``COMMANDS``."""

@@ -31,8 +31,8 @@ from markupsafe import Markup
 
 from ..findings import Code, Finding, sort_findings
 from ..history.model import Commit, History, WorktreeState
+from ..policy.documentation import DOCUMENTATION_FIELDS
 from ..policy.model import GateReport, ItemState, StageState, VersionAssessment
-from ..policy.rules import DOCUMENTATION_FIELDS
 from ..records.digest import dataset_digest, version_content
 from ..records.model import (
     Decision,
@@ -44,6 +44,7 @@ from ..records.model import (
     Verification,
 )
 from . import safety
+from .document_page import document_path, render_document_page
 from .plots import PlotCache, PlotSpec, Series
 from .version_diff import FieldChange, diff_entries, reviewed_revision
 
@@ -932,10 +933,12 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
         verifications.append(_verification_view(context, verification, digest, version))
     findings = list(assessment.findings) if assessment else []
     findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
+    document = render_document_page(context.run, version.key, document_path(path))
     _emit(
         context,
         path,
         "version.md.j2",
+        document_link=Markup(_Linker(context, path).rel(document.path)),
         title=f"{model.name or model.id} {version.version}",
         nav_title=f"Version {version.version}",
         source=model.location.file,
@@ -950,6 +953,17 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
         check_titles={c.id: c.title for c in registry.policy.checks.values()}
         if registry.policy
         else {},
+    )
+    # The model document follows its version in the navigation (site/document_page.py).
+    context.pages.append(
+        GeneratedPage(
+            document.path,
+            document.content,
+            model.location.file,
+            plain_title(document.title),
+            status.blocked,
+            f"Document {version.version}",
+        )
     )
 
 
