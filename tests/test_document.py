@@ -259,7 +259,7 @@ def test_high_risk_version_missing_a_required_part_gets_the_finding(tmp_path: Pa
     messages = " ".join(f.message for f in findings)
     assert "Model card complete" in messages
     assert "experiments" in messages
-    assert "a passed 'validation-report' verification with evidence" in messages
+    assert "a passed 'validation-report' verification with evidence of the current" in messages
     assert all(f.file == MODEL_FILE for f in findings if "Model card" in f.message)
 
 
@@ -285,6 +285,50 @@ def test_the_declared_parts_once_present_pass(tmp_path: Path) -> None:
     )  # fmt: skip
     messages = [f.message for f in scenario.run().report.findings if f.code == "failed-check"]
     assert not [m for m in messages if "Model card complete" in m], messages
+
+
+def test_a_stale_validation_report_does_not_complete_the_document(tmp_path: Path) -> None:
+    scenario = passing_production(tmp_path / "repo", policy=SECTIONS_POLICY, risk_tier="high")
+    report = (
+        'model: credit-risk\nversion: "2.1"\ncheck: validation-report\nstatus: passed\n'
+        "date: 2026-01-22\nperformed_by: mira\nevidence: reports/validation-2.1.pdf\n"
+        "subject: sha256:" + "0" * 64 + "\n"
+    )
+    scenario.commit_as(
+        "mira", "Old report", {f"{RECORDS}/verifications/validation.yaml": report}, "2026-01-22"
+    )
+    messages = " ".join(f.message for f in scenario.run().report.findings)
+    assert "'validation-report' verification with evidence of the current version" in messages
+
+
+def test_a_pull_request_cannot_drop_a_required_part_for_itself(tmp_path: Path) -> None:
+    scenario = passing_production(tmp_path / "repo", policy=SECTIONS_POLICY, risk_tier="high")
+    scenario.repo.git("checkout", "-q", "-b", "relax")
+    relaxed = SECTIONS_POLICY.replace(" experiments,", "").replace(
+        ",\n             'verification:validation-report'", ""
+    )
+    assert "validation-report'" not in relaxed.split("sections:")[1].split("\n  validation")[0]
+    scenario.commit_as(
+        "bob", "Relax the document", {f"{RECORDS}/policy.yaml": relaxed}, "2026-01-28"
+    )
+    assert not [f for f in scenario.run().report.findings if "Model card complete" in f.message], (
+        "on its own branch the relaxed policy passes"
+    )
+    judged = scenario.run(base_ref="main").report.findings
+    assert any("Model card complete" in f.message and f.is_error for f in judged)
+    assert any(f.code == "policy-changed" for f in judged)
+
+
+def test_a_document_of_uncommitted_records_says_so(tmp_path: Path) -> None:
+    scenario = passing_production(tmp_path / "repo")
+    model = scenario.path / MODEL_FILE
+    model.write_text(model.read_text().replace("Corporate lending.", "Corporate and SME lending."))
+    out = tmp_path / "d.html"
+    result = document(scenario.path, KEY, "-o", str(out), "--as-of", "2026-02-01")
+    assert result.returncode == 0, result.stderr
+    assert f"uncommitted changes to {MODEL_FILE}" in result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "Not reproducible from a commit" in page and MODEL_FILE in page
 
 
 def test_unknown_document_part_is_an_invalid_record(tmp_path: Path) -> None:
@@ -391,3 +435,51 @@ def test_normalised_zip_keeps_content_and_order() -> None:
         assert archive.read("word/document.xml") == b"<b/>"
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert normalise_zip(once, None) == once
+
+
+# -- the wiki's document page -----------------------------------------------------------------
+
+from tests import test_browser, test_site_example  # noqa: E402
+from tests.test_site_example import ExampleSite  # noqa: E402
+
+example_site = test_site_example.example_site
+served = test_browser.served
+browser = test_browser.browser
+
+
+def test_every_version_page_links_to_its_document(example_site: ExampleSite) -> None:
+    registry = example_site.run.registry
+    for version in registry.versions():
+        url = f"governance/models/{version.model_id}/{version.version}"
+        page = example_site.html(url)
+        assert f'href="../{version.version}-document/"' in page, url
+        document_page = example_site.html(f"{url}-document")
+        text = test_site_example._article(document_page)
+        for heading in SECTION_HEADINGS:
+            assert heading in text, f"{heading!r} missing on {url}-document"
+        for signoff in registry.signoffs_for(version.key):
+            assert registry.people[signoff.approver].name in text
+
+
+def test_document_page_prints_without_navigation(served: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"{served}governance/models/credit-default-pd/2.0-document/")
+        page.emulate_media(media="print")
+        hidden = page.evaluate(
+            "() => [...document.querySelectorAll('.md-header, .md-sidebar, .md-footer')]"
+            ".every(e => getComputedStyle(e).display === 'none')"
+        )
+        breaks = page.evaluate(
+            "() => [...document.querySelectorAll('.gov-doc-section')]"
+            ".map(e => getComputedStyle(e).breakBefore)"
+        )
+        assert hidden, "navigation, header and footer are not printed"
+        assert breaks[0] != "page" and set(breaks[1:]) == {"page"}, breaks
+        page.emulate_media(media="screen")
+        assert (
+            page.evaluate("() => getComputedStyle(document.querySelector('.md-sidebar')).display")
+            != "none"
+        )
+    finally:
+        page.close()

@@ -26,10 +26,15 @@ from .model import SECTION_TITLES, ModelDocument
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """An inline figure: its SVG markup and the caption that says what it shows."""
+    """A figure: its SVG, as inline markup, and the caption that says what it shows."""
 
-    markup: Markup
+    svg: bytes
     caption: str
+
+    @property
+    def markup(self) -> Markup:
+        """The SVG without its XML prolog, to inline in HTML."""
+        return _inline_svg(self.svg)
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +60,7 @@ def stylesheet() -> str:
 
 
 def document_figures(doc: ModelDocument) -> list[Figure]:
-    """The performance figures as inline SVG, with captions that state their numbers."""
+    """The performance figures (SVG), with captions that state their numbers."""
     drawn = []
     metrics_svg = figures.metrics_figure(doc.metrics, "svg")
     if metrics_svg is not None:
@@ -64,7 +69,8 @@ def document_figures(doc: ModelDocument) -> list[Figure]:
             for m in doc.metrics
             if m.value is not None
         )
-        drawn.append(Figure(_inline_svg(metrics_svg), f"Metrics of {doc.key}: {numbers}."))
+        caption = f"Metrics of {doc.key}: {numbers}."
+        drawn.append(Figure(metrics_svg, caption))
     history_svg = figures.history_figure(dict(doc.metric_history), "svg")
     if history_svg is not None:
         last = "; ".join(
@@ -72,16 +78,17 @@ def document_figures(doc: ModelDocument) -> list[Figure]:
             for name, points in sorted(doc.metric_history.items())
             if points
         )
-        drawn.append(
-            Figure(_inline_svg(history_svg), f"Training history of the experiment: {last}.")
-        )
+        caption = f"Training history of the experiment: {last}."
+        drawn.append(Figure(history_svg, caption))
     return drawn
 
 
-def render_body(doc: ModelDocument, *, embedded: bool = False) -> str:
-    """The document's ``<article>``: what the file, the PDF and the wiki page show.
+def render_body(doc: ModelDocument, *, embedded: str = "") -> str:
+    """The document's body: what the file, the PDF and the wiki page show.
 
-    ``embedded`` leaves out the ``<h1>`` title, which the wiki page has as its heading.
+    ``embedded`` (the wiki page) leaves out the wrapper and the ``<h1>`` title, which
+    the page has as its heading, and puts this marker where the figures go, for the
+    page to show them as images (its HTML is sanitised and keeps no inline SVG).
     """
     return (
         _environment()
@@ -89,8 +96,9 @@ def render_body(doc: ModelDocument, *, embedded: bool = False) -> str:
         .render(
             **doc.template_context(),
             sections=SECTION_TITLES,
-            figures=document_figures(doc),
-            embedded=embedded,
+            figures=[] if embedded else document_figures(doc),
+            embedded=bool(embedded),
+            figures_marker=embedded,
         )
     )
 

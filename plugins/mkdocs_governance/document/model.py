@@ -291,7 +291,7 @@ def build_document(run: GovernanceRun, key: str, *, made_from: MadeFrom) -> Mode
     spec = _documentation_spec(registry)
     tier = model.risk_tier if model.risk_tier in ("low", "medium", "high") else "high"
     parts = required_parts(spec, tier)
-    missing = missing_parts(registry, model, version, parts)
+    missing = missing_parts(registry, model, version, parts, digest or None)
     findings = _findings(run, version)
     errors = [f for f in findings if f.severity == "error"]
     verdict = (

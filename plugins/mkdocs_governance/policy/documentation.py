@@ -58,20 +58,32 @@ def required_parts(spec: CheckSpec | None, risk_tier: str) -> tuple[str, ...]:
 
 
 def missing_parts(
-    registry: Registry, model: Model, version: ModelVersion, parts: tuple[str, ...]
+    registry: Registry,
+    model: Model,
+    version: ModelVersion,
+    parts: tuple[str, ...],
+    digest: str | None,
 ) -> list[str]:
-    """Of ``parts``, those the records do not provide for ``version``, in order."""
-    return [part for part in parts if not _present(registry, model, version, part)]
+    """Of ``parts``, those the records do not provide for ``version``, in order.
+
+    ``digest`` is the version's current digest: a ``verification:<check>`` part counts
+    only when its record reviewed this very content (``subject`` equals it), so a
+    report about an earlier revision does not complete today's document.
+    """
+    return [part for part in parts if not _present(registry, model, version, part, digest)]
 
 
 def describe_part(part: str) -> str:
     """How a message names ``part``: the field name, or ``a passed 'x' verification``."""
     if part.startswith(VERIFICATION_PART):
-        return f"a passed '{part[len(VERIFICATION_PART) :]}' verification with evidence"
+        check = part[len(VERIFICATION_PART) :]
+        return f"a passed '{check}' verification with evidence of the current version"
     return part
 
 
-def _present(registry: Registry, model: Model, version: ModelVersion, part: str) -> bool:
+def _present(
+    registry: Registry, model: Model, version: ModelVersion, part: str, digest: str | None
+) -> bool:
     if part in _CARD_FIELDS:
         return bool(str(getattr(model, part) or "").strip())
     if part == "datasets":
@@ -87,7 +99,11 @@ def _present(registry: Registry, model: Model, version: ModelVersion, part: str)
     if part.startswith(VERIFICATION_PART):
         check = part[len(VERIFICATION_PART) :]
         return any(
-            v.check == check and v.status == "passed" and v.evidence.strip()
+            v.check == check
+            and v.status == "passed"
+            and v.evidence.strip()
+            and digest is not None
+            and (v.subject or "").strip().lower() == digest
             for v in registry.verifications_for(version.key)
         )
     return False

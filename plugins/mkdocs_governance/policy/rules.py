@@ -488,7 +488,8 @@ class CheckOutcome:
 def _documentation_outcome(ctx: Context, version: ModelVersion, spec: CheckSpec) -> CheckOutcome:
     model = ctx.model_of(version)
     tier = model.risk_tier if model.risk_tier in DOCUMENTATION_FIELDS else "high"
-    missing = missing_parts(ctx.registry, model, version, required_parts(spec, tier))
+    parts = required_parts(spec, tier)
+    missing = missing_parts(ctx.registry, model, version, parts, ctx.digests.get(version.key))
     if not missing:
         return CheckOutcome(
             ItemState.MET, f"The model document has every part a {tier}-risk model needs."

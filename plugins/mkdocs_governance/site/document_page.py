@@ -9,8 +9,10 @@ each section, external links printed as text.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,7 @@ from .safety import escape_text
 
 if TYPE_CHECKING:
     from ..core import GovernanceRun
+    from ..document.model import ModelDocument
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,8 @@ class DocumentPage:
     path: str
     content: str
     title: str
+    # (docs-relative path, SVG bytes) of the figures the page shows.
+    assets: tuple[tuple[str, bytes], ...] = field(default=())
 
 
 def document_path(version_page: str) -> str:
@@ -35,8 +40,13 @@ def document_path(version_page: str) -> str:
     return f"{stem}-document.md"
 
 
-def render_document_page(run: GovernanceRun, key: str, path: str) -> DocumentPage:
-    """The Markdown page at ``path`` holding the document of version ``key``."""
+def render_document_page(run: GovernanceRun, key: str, path: str, assets_dir: str) -> DocumentPage:
+    """The Markdown page at ``path`` holding the document of version ``key``.
+
+    The sections are HTML blocks; the figures are SVG files under ``assets_dir``
+    (docs-relative, named by content hash) shown as Markdown images, so that the
+    engine links them right for any URL layout.
+    """
     # Imported here: the document layer reads the site's helpers (a cycle at import time).
     from ..document.html import render_body
     from ..document.model import MadeFrom, build_document, regenerate_command
@@ -51,14 +61,40 @@ def render_document_page(run: GovernanceRun, key: str, path: str) -> DocumentPag
         command=regenerate_command(key, as_of=as_of, fmt="docx", template=None),
     )
     doc = build_document(run, key, made_from=made_from)
-    body = "\n".join(line for line in render_body(doc, embedded=True).splitlines() if line.strip())
+    assets: list[tuple[str, bytes]] = []
+    images = []
+    for figure_svg, caption in _figures(doc):
+        target = f"{assets_dir}/doc-{hashlib.sha256(figure_svg).hexdigest()[:20]}.svg"
+        assets.append((target, figure_svg))
+        relative = posixpath.relpath(target, posixpath.dirname(path))
+        images.append(f"![{escape_text(caption)}]({relative})")
+    before, _, after = render_body(doc, embedded=_FIGURES).partition(_FIGURES)
     intro = (
-        "This page is the model document of the version, as `mkdocs-governance document` "
-        "writes it; print it from the browser, or make the Word or PDF file with the command "
-        "in section 10."
+        '<p class="gov-doc-intro">This page is the model document of the version, as '
+        "<code>mkdocs-governance document</code> writes it: print it from the browser, or "
+        "make the Word or PDF file with the command in section 10.</p>"
     )
-    content = (
-        f"# {escape_text(doc.title)}\n\n{intro}\n\n"
-        f'<div class="gov-document-page" markdown="0">\n{body}\n</div>\n'
+    content = "\n\n".join(
+        [f"# {escape_text(doc.title)}", intro, *_blocks(before), *images, *_blocks(after)]
     )
-    return DocumentPage(path, content, doc.title)
+    return DocumentPage(path, content + "\n", doc.title, tuple(assets))
+
+
+_FIGURES = "<!-- governance: figures -->"
+_BLOCK_START = re.compile(r'^(?=<div class="gov-doc-(?:header|section)")', re.MULTILINE)
+
+
+def _blocks(html: str) -> list[str]:
+    """Top-level HTML blocks, each without blank lines (a blank line would end it)."""
+    blocks = []
+    for block in _BLOCK_START.split(html):
+        compact = "\n".join(line for line in block.splitlines() if line.strip())
+        if compact:
+            blocks.append(compact)
+    return blocks
+
+
+def _figures(doc: ModelDocument) -> list[tuple[bytes, str]]:
+    from ..document.html import document_figures
+
+    return [(figure.svg, figure.caption) for figure in document_figures(doc)]

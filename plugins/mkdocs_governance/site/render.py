@@ -933,7 +933,9 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
         verifications.append(_verification_view(context, verification, digest, version))
     findings = list(assessment.findings) if assessment else []
     findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
-    document = render_document_page(context.run, version.key, document_path(path))
+    document = render_document_page(
+        context.run, version.key, document_path(path), _page_path(context, "assets", "plots")
+    )
     _emit(
         context,
         path,
@@ -965,6 +967,7 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
             f"Document {version.version}",
         )
     )
+    context.pages.extend(GeneratedPage(asset, svg) for asset, svg in document.assets)
 
 
 @dataclass(frozen=True, slots=True)
