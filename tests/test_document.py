@@ -483,3 +483,32 @@ def test_document_page_prints_without_navigation(served: str, browser: object) -
         )
     finally:
         page.close()
+
+
+def test_figures_are_kept_in_the_plot_cache(tmp_path: Path) -> None:
+    from mkdocs_governance.document.figures import metrics_figure
+    from mkdocs_governance.document.model import MetricEntry
+
+    metrics = [MetricEntry("auc", 0.84, "0.84", "≥ 0.8", "performance", "met", 0.8, None)]
+    drawn = metrics_figure(metrics, "svg", tmp_path)
+    assert drawn is not None and drawn.lstrip().startswith(b"<?xml")
+    (cached,) = tmp_path.glob("document-metrics-*.svg")
+    assert cached.read_bytes() == drawn
+    cached.write_bytes(b"<svg>kept</svg>")
+    assert metrics_figure(metrics, "svg", tmp_path) == b"<svg>kept</svg>", "read from the cache"
+    other = [MetricEntry("auc", 0.79, "0.79", "≥ 0.8", "performance", "missed", 0.8, None)]
+    assert metrics_figure(other, "svg", tmp_path) != b"<svg>kept</svg>", "a new value redraws"
+
+
+def test_hostile_text_makes_no_active_pdf(hostile_repo: Path, tmp_path: Path) -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        pytest.skip("WeasyPrint or Pango is not installed: the pdf format is refused instead")
+    out = tmp_path / "d.pdf"
+    result = document(hostile_repo, KEY, "--format", "pdf", "-o", str(out), "--as-of", "2026-02-01")
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-")
+    for action in (b"/JavaScript", b"/JS ", b"/Launch", b"/SubmitForm", b"evil.example"):
+        assert action not in data

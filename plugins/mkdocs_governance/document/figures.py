@@ -10,11 +10,19 @@ from one commit is byte-identical.
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Sequence
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from .model import MetricEntry
+
+# Bump when the drawing code changes, so cached figures are redrawn.
+_STYLE_VERSION = "1"
 
 _INK = "#1f2933"
 _BAR = "#2f6f9f"
@@ -22,12 +30,15 @@ _MISS = "#b3261e"
 _BOUND = "#5b3a00"
 
 
-def metrics_figure(metrics: Sequence[MetricEntry], fmt: str) -> bytes | None:
+def metrics_figure(
+    metrics: Sequence[MetricEntry], fmt: str, cache_dir: Path | None = None
+) -> bytes | None:
     """Each recorded metric as a bar, with the policy's bound as a dashed line.
 
     Args:
         metrics: the document's metric entries (those without a value are skipped).
         fmt: ``svg`` or ``png``.
+        cache_dir: where figures are kept by content hash (the site's plot cache).
 
     Returns:
         The figure's bytes, or None when no metric has a value.
@@ -35,6 +46,12 @@ def metrics_figure(metrics: Sequence[MetricEntry], fmt: str) -> bytes | None:
     drawn = [m for m in metrics if m.value is not None]
     if not drawn:
         return None
+    payload = [[m.name, m.value, m.value_text, m.bound, m.state, m.minimum, m.maximum]
+               for m in drawn]  # fmt: skip
+    return _cached("metrics", fmt, payload, cache_dir, lambda: _draw_metrics(drawn, fmt))
+
+
+def _draw_metrics(drawn: Sequence[MetricEntry], fmt: str) -> bytes:
     figure, panels = _figure(len(drawn), height=0.9)
     for axes, metric in zip(panels, drawn, strict=True):
         value = float(metric.value or 0.0)
@@ -54,11 +71,18 @@ def metrics_figure(metrics: Sequence[MetricEntry], fmt: str) -> bytes | None:
     return _save(figure, fmt)
 
 
-def history_figure(history: dict[str, Sequence[Sequence[float]]], fmt: str) -> bytes | None:
+def history_figure(
+    history: dict[str, Sequence[Sequence[float]]], fmt: str, cache_dir: Path | None = None
+) -> bytes | None:
     """The experiment's metric history, one panel per metric (step on the x axis)."""
     series = {name: points for name, points in sorted(history.items()) if points}
     if not series:
         return None
+    payload = {name: [list(point) for point in points] for name, points in series.items()}
+    return _cached("history", fmt, payload, cache_dir, lambda: _draw_history(series, fmt))
+
+
+def _draw_history(series: dict[str, Sequence[Sequence[float]]], fmt: str) -> bytes:
     figure, panels = _figure(len(series), height=1.5)
     for axes, (name, points) in zip(panels, series.items(), strict=True):
         steps = [float(p[0]) for p in points]
@@ -68,6 +92,29 @@ def history_figure(history: dict[str, Sequence[Sequence[float]]], fmt: str) -> b
         axes.set_xlabel("step", fontsize=8, color=_INK)
         _style(axes)
     return _save(figure, fmt)
+
+
+def _cached(
+    kind: str, fmt: str, payload: Any, cache_dir: Path | None, draw: Callable[[], bytes]
+) -> bytes:
+    """The figure from ``cache_dir`` by content hash, or drawn (and kept there)."""
+    if cache_dir is None:
+        return draw()
+    text = json.dumps([_STYLE_VERSION, kind, fmt, payload], sort_keys=True, default=str)
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    cached = cache_dir / f"document-{kind}-{key}.{fmt}"
+    if cached.is_file():
+        return cached.read_bytes()
+    data = draw()
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, cached)
+    except OSError:
+        pass  # a read-only cache only costs a redraw next time
+    return data
 
 
 def _figure(panels: int, *, height: float) -> tuple[Any, list[Any]]:

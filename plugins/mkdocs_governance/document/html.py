@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -59,10 +60,10 @@ def stylesheet() -> str:
     )
 
 
-def document_figures(doc: ModelDocument) -> list[Figure]:
+def document_figures(doc: ModelDocument, cache_dir: Path | None = None) -> list[Figure]:
     """The performance figures (SVG), with captions that state their numbers."""
     drawn = []
-    metrics_svg = figures.metrics_figure(doc.metrics, "svg")
+    metrics_svg = figures.metrics_figure(doc.metrics, "svg", cache_dir)
     if metrics_svg is not None:
         numbers = "; ".join(
             f"{m.name} {m.value_text}" + (f" (bound {m.bound}: {m.state})" if m.bound else "")
@@ -71,7 +72,7 @@ def document_figures(doc: ModelDocument) -> list[Figure]:
         )
         caption = f"Metrics of {doc.key}: {numbers}."
         drawn.append(Figure(metrics_svg, caption))
-    history_svg = figures.history_figure(dict(doc.metric_history), "svg")
+    history_svg = figures.history_figure(dict(doc.metric_history), "svg", cache_dir)
     if history_svg is not None:
         last = "; ".join(
             f"{name} {points[-1][1]:.6g} at step {points[-1][0]:g}"

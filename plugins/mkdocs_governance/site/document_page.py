@@ -14,6 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .safety import escape_text
@@ -40,12 +41,15 @@ def document_path(version_page: str) -> str:
     return f"{stem}-document.md"
 
 
-def render_document_page(run: GovernanceRun, key: str, path: str, assets_dir: str) -> DocumentPage:
+def render_document_page(
+    run: GovernanceRun, key: str, path: str, assets_dir: str, cache_dir: Path | None = None
+) -> DocumentPage:
     """The Markdown page at ``path`` holding the document of version ``key``.
 
     The sections are HTML blocks; the figures are SVG files under ``assets_dir``
     (docs-relative, named by content hash) shown as Markdown images, so that the
-    engine links them right for any URL layout.
+    engine links them right for any URL layout. ``cache_dir`` is the site's plot cache:
+    an unchanged figure is not redrawn.
     """
     # Imported here: the document layer reads the site's helpers (a cycle at import time).
     from ..document.html import render_body
@@ -63,7 +67,7 @@ def render_document_page(run: GovernanceRun, key: str, path: str, assets_dir: st
     doc = build_document(run, key, made_from=made_from)
     assets: list[tuple[str, bytes]] = []
     images = []
-    for figure_svg, caption in _figures(doc):
+    for figure_svg, caption in _figures(doc, cache_dir):
         target = f"{assets_dir}/doc-{hashlib.sha256(figure_svg).hexdigest()[:20]}.svg"
         assets.append((target, figure_svg))
         relative = posixpath.relpath(target, posixpath.dirname(path))
@@ -94,7 +98,7 @@ def _blocks(html: str) -> list[str]:
     return blocks
 
 
-def _figures(doc: ModelDocument) -> list[tuple[bytes, str]]:
+def _figures(doc: ModelDocument, cache_dir: Path | None) -> list[tuple[bytes, str]]:
     from ..document.html import document_figures
 
-    return [(figure.svg, figure.caption) for figure in document_figures(doc)]
+    return [(figure.svg, figure.caption) for figure in document_figures(doc, cache_dir)]

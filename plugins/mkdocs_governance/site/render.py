@@ -934,7 +934,11 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
     findings = list(assessment.findings) if assessment else []
     findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
     document = render_document_page(
-        context.run, version.key, document_path(path), _page_path(context, "assets", "plots")
+        context.run,
+        version.key,
+        document_path(path),
+        _page_path(context, "assets", "plots"),
+        context.options.plot_cache_dir,
     )
     _emit(
         context,
