@@ -3,7 +3,7 @@
 The ``automatic: documentation`` check of the policy judges this: the model card
 fields a risk tier needs (the defaults below) or, when the check declares
 ``sections:`` per risk tier, exactly the parts listed there. A part is one of
-[`DOCUMENT_PARTS`][mkdocs_governance.records.model.DOCUMENT_PARTS] or
+`records.model.DOCUMENT_PARTS` or
 ``verification:<check-id>`` (a passed verification of that check, with evidence,
 such as a validation report). The model document
 ([`mkdocs_governance.document`][mkdocs_governance.document]) shows the same verdict, so
