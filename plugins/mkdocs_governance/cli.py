@@ -796,6 +796,12 @@ COMMANDS["diff"] = Command(
     "0 printed, 2 usage problem or base not readable (the gate is `check`'s job).",
 )
 
+# The model document (issue 17) lives in its own module; imported here, after every name
+# it uses from this one is defined.
+from .cli_document import COMMAND as _DOCUMENT_COMMAND  # noqa: E402
+
+COMMANDS["document"] = _DOCUMENT_COMMAND
+
 
 def _generate_arguments(parser: argparse.ArgumentParser) -> None:
     from .generate import add_arguments

@@ -49,7 +49,7 @@ from .site.safety import sanitize_html
 
 log = get_plugin_logger(__name__)
 
-_ASSETS = ("governance.css", "tablesort.js")
+_ASSETS = ("governance.css", "document.css", "tablesort.js")
 
 
 class GovernancePlugin(BasePlugin[GovernanceConfig]):

@@ -25,7 +25,7 @@ from ..findings import Code, Finding, Severity, error, warning
 from ..history.identity import normalise_email
 from ..history.model import Commit, Signature, WorktreeState
 from ..records.model import (
-    Model,
+    CheckSpec,
     ModelVersion,
     Person,
     SignOff,
@@ -36,6 +36,7 @@ from . import trust
 from .artifacts import rule_unbound_artifact
 from .backfill import is_backfilled
 from .context import POLICY_MODEL, Context
+from .documentation import DOCUMENTATION_FIELDS, describe_part, missing_parts, required_parts
 from .gto import rule_unsigned_gto_assignment
 from .model import ItemState
 
@@ -551,20 +552,6 @@ def stage_fills(ctx: Context, version: ModelVersion, stage: str) -> list[SlotFil
 
 # -- checks ----------------------------------------------------------------------------------
 
-# Model-card fields the ``automatic: documentation`` check asks for, per risk tier;
-# each tier adds to the one below. An unknown tier is judged as high (the strictest).
-DOCUMENTATION_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "low": ("description", "intended_use"),
-    "medium": ("description", "intended_use", "limitations", "out_of_scope_use"),
-    "high": (
-        "description",
-        "intended_use",
-        "limitations",
-        "out_of_scope_use",
-        "ethical_considerations",
-    ),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class CheckOutcome:
@@ -578,20 +565,21 @@ class CheckOutcome:
     line: int | None = None
 
 
-def _documentation_outcome(model: Model, version: ModelVersion, title: str) -> CheckOutcome:
+def _documentation_outcome(ctx: Context, version: ModelVersion, spec: CheckSpec) -> CheckOutcome:
+    model = ctx.model_of(version)
     tier = model.risk_tier if model.risk_tier in DOCUMENTATION_FIELDS else "high"
-    missing = [name for name in DOCUMENTATION_FIELDS[tier] if not str(getattr(model, name)).strip()]
-    if tier == "high" and not (model.datasets or version.datasets):
-        missing.append("datasets")
+    parts = required_parts(spec, tier)
+    missing = missing_parts(ctx.registry, model, version, parts, ctx.digests.get(version.key))
     if not missing:
         return CheckOutcome(
-            ItemState.MET, f"The model card has every field a {tier}-risk model needs."
+            ItemState.MET, f"The model document has every part a {tier}-risk model needs."
         )
     return CheckOutcome(
         ItemState.FAILED,
-        f"'{title}' fails: the model card of {model.id} ({tier} risk) lacks "
-        f"{', '.join(missing)}; a {tier}-risk model must document them before it is used. "
-        f"Fill them in {model.location.file}.",
+        f"'{spec.title}' fails: the model document of {version.key} ({tier} risk) lacks "
+        f"{', '.join(describe_part(part) for part in missing)}; a {tier}-risk model must "
+        f"document them before it is used. Fill them in {model.location.file} (or add the "
+        "records named).",
         Code.FAILED_CHECK,
         file=model.location.file,
         line=model.location.line,
@@ -743,7 +731,7 @@ def _assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOu
     if spec.metric is not None:
         return _metric_outcome(version, spec)
     if spec.automatic == "documentation":
-        return _documentation_outcome(ctx.model_of(version), version, spec.title)
+        return _documentation_outcome(ctx, version, spec)
     record = ctx.latest_verification(version.key, check_id)
     if record is None:
         return CheckOutcome(

@@ -50,7 +50,9 @@ from ..findings import Code, Finding, error, warning
 from .decisions import read_decision
 from .discovery import discover, symlink_on_the_way
 from .model import (
+    DOCUMENT_PARTS,
     POLICY_MODEL,
+    VERIFICATION_PART,
     Artifact,
     CheckSpec,
     Dataset,
@@ -528,6 +530,41 @@ def _load_policy(state: _State, path: str, data: bytes) -> None:
         state.policy = policy
 
 
+def _document_sections(
+    check_id: str, spec: dict[str, Any], values: dict[str, Any], line: int, issues: Issues
+) -> dict[str, tuple[str, ...]]:
+    """A documentation check's ``sections``: known parts only, on the right kind of check."""
+    declared: dict[str, list[str]] = spec.get("sections") or {}
+    if declared and spec.get("automatic") != "documentation":
+        issues.add(
+            line,
+            f"check `{check_id}` declares `sections`, which only an `automatic: "
+            "documentation` check reads; add `automatic: documentation` or remove them",
+        )
+    catalogue = set(values.get("checks", {}))
+    sections: dict[str, tuple[str, ...]] = {}
+    for tier, parts in declared.items():
+        for part in parts:
+            if part.startswith(VERIFICATION_PART):
+                named = part[len(VERIFICATION_PART) :]
+                if named not in catalogue:
+                    issues.add(
+                        line,
+                        f"check `{check_id}` asks documents for `{part}`, but `{named}` is "
+                        f"not in the check catalogue{did_you_mean(named, sorted(catalogue))}; "
+                        "name a check defined under `checks:`",
+                    )
+            elif part not in DOCUMENT_PARTS:
+                issues.add(
+                    line,
+                    f"check `{check_id}` asks {tier}-risk documents for `{part}`, which is "
+                    f"not a document part{did_you_mean(part, sorted(DOCUMENT_PARTS))}; use "
+                    f"one of {', '.join(DOCUMENT_PARTS)} or `verification:<check-id>`",
+                )
+        sections[tier] = tuple(parts)
+    return sections
+
+
 def _build_policy(
     path: str, node: YamlMap, values: dict[str, Any], lines: dict[str, int], issues: Issues
 ) -> Policy:
@@ -557,6 +594,7 @@ def _build_policy(
                 f"check `{check_id}` has min {minimum} above max {maximum}, so no value "
                 "can pass; swap them or fix the bound",
             )
+        sections = _document_sections(check_id, spec, values, check_line, issues)
         checks[check_id] = CheckSpec(
             id=check_id,
             title=spec["title"],
@@ -566,6 +604,7 @@ def _build_policy(
             maximum=maximum,
             automatic=spec.get("automatic"),
             location=Location(path, check_line, {}),
+            sections=sections,
         )
     requirements_node = node.items.get("requirements")
     requirements: dict[str, StageRequirements] = {}

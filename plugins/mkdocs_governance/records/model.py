@@ -26,6 +26,21 @@ EXPERIMENT_OUTCOMES = ("adopted", "rejected", "inconclusive", "running")
 DECISION_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 DEPLOYMENT_STATUSES = ("deployed", "rolled-back")
 
+# The parts a policy may ask a document to have, and what each means.
+DOCUMENT_PARTS: Mapping[str, str] = {
+    "description": "the model card's description",
+    "intended_use": "the model card's intended use",
+    "out_of_scope_use": "the model card's out-of-scope use",
+    "limitations": "the model card's limitations",
+    "ethical_considerations": "the model card's ethical considerations",
+    "datasets": "at least one dataset (on the model or the version)",
+    "experiments": "at least one experiment of the model",
+    "decisions": "at least one decision (ADR) that names the model",
+    "artifact": "the version's artifact with its sha256",
+    "metrics": "the version's metrics",
+}
+VERIFICATION_PART = "verification:"
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -99,6 +114,9 @@ class CheckSpec:
     maximum: float | None = None
     automatic: str | None = None
     location: Location | None = None
+    # ``automatic: documentation`` only: the model-document parts each risk tier must
+    # have (see ``policy.documentation``); a tier not listed keeps the defaults.
+    sections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_automatic(self) -> bool:

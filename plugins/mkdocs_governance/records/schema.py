@@ -782,6 +782,13 @@ CHECK_SPEC = RecordSchema(
             Choice(("documentation",)),
             description="`documentation`: the model card fields are checked by the gate.",
         ),
+        Field(
+            "sections",
+            MapOf(ListOf(Text()), key=Text(r"low|medium|high", "low, medium or high")),
+            description="With `automatic: documentation`: the model-document parts each "
+            "risk tier must have (model-card fields, datasets, experiments, decisions, "
+            "artifact, metrics, `verification:<check>`).",
+        ),
     ),
     allow_extra=True,
 )

@@ -30,8 +30,8 @@ from markupsafe import Markup
 
 from ..findings import Code, Finding, sort_findings
 from ..history.model import Commit, History, WorktreeState
+from ..policy.documentation import DOCUMENTATION_FIELDS
 from ..policy.model import GateReport, ItemState, StageState, VersionAssessment
-from ..policy.rules import DOCUMENTATION_FIELDS
 from ..records.digest import dataset_digest, version_content
 from ..records.model import (
     Decision,
@@ -43,6 +43,7 @@ from ..records.model import (
     Verification,
 )
 from . import attention, badges, decision_text, lineage, safety
+from .document_page import document_path, render_document_page
 from .gto import assignment_rows
 from .plots import PlotCache, PlotSpec, Series
 from .production import production_line, render_production
@@ -1107,10 +1108,18 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
         verifications.append(_verification_view(context, verification, digest, version))
     findings = list(assessment.findings) if assessment else []
     findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
+    document = render_document_page(
+        context.run,
+        version.key,
+        document_path(path),
+        _page_path(context, "assets", "plots"),
+        context.options.plot_cache_dir,
+    )
     _emit(
         context,
         path,
         "version.md.j2",
+        document_link=Markup(_Linker(context, path).rel(document.path)),
         title=f"{model.name or model.id} {version.version}",
         nav_title=f"Version {version.version}",
         source=model.location.file,
@@ -1126,6 +1135,18 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
         if registry.policy
         else {},
     )
+    # The model document follows its version in the navigation (site/document_page.py).
+    context.pages.append(
+        GeneratedPage(
+            document.path,
+            document.content,
+            model.location.file,
+            plain_title(document.title),
+            status.blocked,
+            f"Document {version.version}",
+        )
+    )
+    context.pages.extend(GeneratedPage(asset, svg) for asset, svg in document.assets)
 
 
 @dataclass(frozen=True, slots=True)
