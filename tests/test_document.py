@@ -512,3 +512,15 @@ def test_hostile_text_makes_no_active_pdf(hostile_repo: Path, tmp_path: Path) ->
     assert data.startswith(b"%PDF-")
     for action in (b"/JavaScript", b"/JS ", b"/Launch", b"/SubmitForm", b"evil.example"):
         assert action not in data
+
+
+def test_example_document_lists_the_versions_deployments(example_docx: Path) -> None:
+    registry = load_registry(ROOT / "governance_records", repo_root=ROOT).registry
+    deployments = [d for d in registry.deployments if d.key == EXAMPLE_KEY]
+    assert deployments, "the example deploys credit-default-pd@2.0"
+    _, text = docx_text(example_docx)
+    for deployment in deployments:
+        assert deployment.environment in text
+        assert deployment.started.isoformat() in text
+        assert deployment.artifact_sha256 in text
+    assert "No deployment of this version is recorded." not in text

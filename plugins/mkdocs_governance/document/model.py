@@ -610,26 +610,18 @@ def _findings(run: GovernanceRun, version: ModelVersion) -> list[Finding]:
 
 
 def _deployments(registry: Registry, key: str) -> tuple[DeploymentEntry, ...]:
-    # Deployment records arrive with the production capability; until a registry holds
-    # them the section says there are none.
-    records: Sequence[Any] = getattr(registry, "deployments", ()) or ()
-    if isinstance(records, Mapping):
-        records = list(records.values())
-    entries = []
-    for record in records:
-        if f"{getattr(record, 'model', '')}@{getattr(record, 'version', '')}" != key:
-            continue
-        started = getattr(record, "started", "")
-        entries.append(
-            DeploymentEntry(
-                environment=str(getattr(record, "environment", "")),
-                started=started.isoformat() if hasattr(started, "isoformat") else str(started),
-                status=str(getattr(record, "status", "")),
-                by=str(getattr(record, "by", "")),
-                artifact_sha256=str(getattr(record, "artifact_sha256", "") or ""),
-            )
+    """The version's deployment events, oldest first (records under ``deployments/``)."""
+    return tuple(
+        DeploymentEntry(
+            environment=record.environment,
+            started=record.started.isoformat(),
+            status=record.status,
+            by=_performer(registry, record.by),
+            artifact_sha256=record.artifact_sha256,
         )
-    return tuple(sorted(entries, key=lambda d: d.started))
+        for record in sorted(registry.deployments, key=lambda d: (d.started, d.id))
+        if record.key == key
+    )
 
 
 def _metric_history(
