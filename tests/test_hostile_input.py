@@ -580,3 +580,50 @@ def test_a_records_reference_errors_come_with_its_schema_errors(
     (reference,) = [f for f in findings if f.code == "unknown-reference"]
     assert reference.line == reference_line and reference_words in reference.message
     assert all("\n" not in f.message for f in findings)
+
+
+# ------------------------------------------------------------ pathological sizes
+
+# Record text that made Markdown, the sanitiser or the theme's search indexer take
+# minutes: each goes into a field rendered as Markdown, all in one build.
+PATHOLOGICAL_TEXT = {
+    "40,000 nested div": "<div>" * 40_000 + "x" + "</div>" * 40_000,
+    "unclosed tags": "<a " * 100_000,
+    "unclosed brackets": "[" * 8_000,
+    "unclosed link targets": "[a](" * 8_000,
+    "image openers": "![" * 8_000,
+    "nested blockquotes": "> " * 50_000 + "x",
+    "70,000 links": "[a](b) " * 70_000,
+}
+
+
+def test_pathological_record_text_is_bounded_and_says_so(tmp_path: Path) -> None:
+    records = _records_copy(tmp_path)
+    texts = list(PATHOLOGICAL_TEXT.values())
+    model = records / "models" / "credit-scoring.md"
+    body = model.read_text(encoding="utf-8").split("\n---\n", 1)
+    version_text = "    description: Gradient boosting, depth 6.\n"
+    front = body[0].replace(version_text, f"    description: {json.dumps(texts[6])}\n")
+    model.write_text(front + "\n---\n" + texts[0] + "\n", encoding="utf-8")
+    dataset = records / "datasets" / "applications-2024.yaml"
+    dataset.write_text(
+        dataset.read_text(encoding="utf-8").replace(
+            "description: Anonymised retail credit applications.",
+            f"description: {json.dumps(texts[1])}",
+        ),
+        encoding="utf-8",
+    )
+    decision = records / "decisions" / "0001-use-gradient-boosting.md"
+    decision.write_text(
+        decision.read_text(encoding="utf-8") + "\n\n".join(texts[2:6]) + "\n", encoding="utf-8"
+    )
+    assert all(len(t.encode()) <= MAX_FILE_BYTES for t in texts)
+    built = _build(records.parent)  # times out (a failure) if any text costs minutes
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+    site = records.parent / "out" / "governance"
+    for page in ("models/credit-scoring/index.html", "datasets/applications-2024/index.html",
+                 "decisions/0001-use-gradient-boosting/index.html"):  # fmt: skip
+        html = (site / page).read_text(encoding="utf-8")
+        assert "governance-note" in html and "shown as text" in html, page
+    version = (site / "models" / "credit-scoring" / "1.10" / "index.html").read_text("utf-8")
+    assert "only the first 50,000 characters are shown" in version
