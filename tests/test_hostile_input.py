@@ -580,3 +580,115 @@ def test_a_records_reference_errors_come_with_its_schema_errors(
     (reference,) = [f for f in findings if f.code == "unknown-reference"]
     assert reference.line == reference_line and reference_words in reference.message
     assert all("\n" not in f.message for f in findings)
+
+
+# ------------------------------------------------------------ pathological sizes
+
+# Record text that made Markdown, the sanitiser or the theme's search indexer take
+# minutes: each goes into a field rendered as Markdown, all in one build.
+PATHOLOGICAL_TEXT = {
+    "40,000 nested div": "<div>" * 40_000 + "x" + "</div>" * 40_000,
+    "unclosed tags": "<a " * 100_000,
+    "unclosed brackets": "[" * 8_000,
+    "unclosed link targets": "[a](" * 8_000,
+    "image openers": "![" * 8_000,
+    "nested blockquotes": "> " * 50_000 + "x",
+    "70,000 links": "[a](b) " * 70_000,
+}
+
+
+def test_pathological_record_text_is_bounded_and_says_so(tmp_path: Path) -> None:
+    records = _records_copy(tmp_path)
+    texts = list(PATHOLOGICAL_TEXT.values())
+    model = records / "models" / "credit-scoring.md"
+    body = model.read_text(encoding="utf-8").split("\n---\n", 1)
+    version_text = "    description: Gradient boosting, depth 6.\n"
+    front = body[0].replace(version_text, f"    description: {json.dumps(texts[6])}\n")
+    model.write_text(front + "\n---\n" + texts[0] + "\n", encoding="utf-8")
+    dataset = records / "datasets" / "applications-2024.yaml"
+    dataset.write_text(
+        dataset.read_text(encoding="utf-8").replace(
+            "description: Anonymised retail credit applications.",
+            f"description: {json.dumps(texts[1])}",
+        ),
+        encoding="utf-8",
+    )
+    decision = records / "decisions" / "0001-use-gradient-boosting.md"
+    decision.write_text(
+        decision.read_text(encoding="utf-8") + "\n\n".join(texts[2:6]) + "\n", encoding="utf-8"
+    )
+    assert all(len(t.encode()) <= MAX_FILE_BYTES for t in texts)
+    built = _build(records.parent)  # times out (a failure) if any text costs minutes
+    assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+    site = records.parent / "out" / "governance"
+    for page in ("models/credit-scoring/index.html", "datasets/applications-2024/index.html",
+                 "decisions/0001-use-gradient-boosting/index.html"):  # fmt: skip
+        html = (site / page).read_text(encoding="utf-8")
+        assert "governance-note" in html and "shown as text" in html, page
+    version = (site / "models" / "credit-scoring" / "1.10" / "index.html").read_text("utf-8")
+    assert "only the first 50,000 characters are shown" in version
+
+
+# ------------------------------------------------------------ the running tally
+
+# Cases of this module that are not driven by a table above (test, cases).
+DISK_CASES = {
+    "records folder committed as a symlink": 1,
+    "folder on the way to the records leads outside": 1,
+    "symlinked sub-folder (two depths)": 2,
+    "symlinked record file deep in the records": 1,
+    "FIFO among the records": 1,
+    "records in a Git submodule": 1,
+    "file name that is not UTF-8": 1,
+}
+GIT_CASES = {
+    "replace ref showing the approver": 1,
+    "core.fsmonitor hook in .git/config": 1,
+    "edit hidden by --skip-worktree / --assume-unchanged": 2,
+    "commit dated in year 10000": 1,
+}
+EXTRA_EDITS = 5  # test_editing_a_number_under_extra_changes_the_digest
+ALL_AT_ONCE = 4  # test_a_records_reference_errors_come_with_its_schema_errors
+NUMBER_EXTRAS = 2  # the warn build and the strict-JSON export
+MATHTEXT = 1
+
+
+def hostile_tally() -> dict[str, int]:
+    """How many hostile cases the suite tries, by kind (the docs table's numbers)."""
+    from tests import test_records_cases, test_records_robustness, test_xss
+
+    damaged = sum(
+        len(test_records_robustness._variants((test_records_robustness.VALID / f).read_text()))
+        for f in test_records_robustness.FILES
+    )
+    return {
+        "Script payloads in record fields and Git text (per theme)": len(test_xss.PAYLOADS),
+        "Themes the payload site is built and checked with": len(test_xss.THEMES),
+        "Malformed record files (YAML traps, schema, references, encodings)": len(
+            test_records_cases.MALFORMED
+        ),
+        "Damaged copies of valid files (cut short, junk lines)": damaged,
+        "Record text at the file cap against every pattern": len(REGEX_CASES),
+        "Numbers out of range or infinite": len(NUMBER_CASES) + NUMBER_EXTRAS,
+        "Edits of numbers under extra/params": EXTRA_EDITS,
+        "Plot text that looks like mathtext": MATHTEXT,
+        "Links, special files, submodules, file names": sum(DISK_CASES.values()),
+        "Local Git configuration and commit dates": sum(GIT_CASES.values()),
+        "Pathological text sizes and nesting": len(PATHOLOGICAL_TEXT),
+        "Records with schema and reference errors together": ALL_AT_ONCE,
+    }
+
+
+def test_the_docs_tally_matches_the_suite() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "hostile-input.md").read_text("utf-8")
+    rows = dict(
+        (cells[0], int(cells[1].replace(",", "")))
+        for line in page.splitlines()
+        if line.startswith("| ")
+        and (cells := [c.strip() for c in line.strip("|").split("|")])
+        and cells[1].replace(",", "").isdigit()
+    )
+    tally = hostile_tally()
+    assert rows == tally
+    total = sum(v for k, v in tally.items() if not k.startswith("Themes"))
+    assert f"**{total:,} hostile cases**" in page

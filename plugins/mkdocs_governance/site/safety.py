@@ -97,6 +97,11 @@ def render_markdown(text: str, *, heading_offset: int = 2) -> str:
     """
     if not text or not text.strip():
         return ""
+    text, note, as_text = bound_text(text)
+    if as_text:
+        paragraphs = (html.escape(part.strip()) for part in re.split(r"\n\s*\n", text))
+        shown = "\n".join(f"<p>{part}</p>" for part in paragraphs if part)
+        return f'<div class="governance-text" markdown="0">\n{shown}{note}\n</div>'
     rendered = markdown.markdown(
         text, extensions=["tables", "fenced_code", "sane_lists", "def_list"], output_format="html"
     )
@@ -110,7 +115,94 @@ def render_markdown(text: str, *, heading_offset: int = 2) -> str:
     # A blank line inside the block would end the HTML block in some Markdown
     # engines; the cleaned HTML needs no blank lines.
     cleaned = "\n".join(line for line in cleaned.splitlines() if line.strip())
-    return f'<div class="governance-text" markdown="0">\n{cleaned}\n</div>'
+    return f'<div class="governance-text" markdown="0">\n{cleaned}{note}\n</div>'
+
+
+# What one record text may cost to render. Python-Markdown takes about 0.2 ms per
+# inline link and the sanitiser's HTML parser grows with the square of the nesting
+# depth, so a 500 KB field could take minutes (and the theme's search indexer more):
+# longer text is cut (with a visible note), deeper raw HTML is shown as text.
+MAX_RENDERED_CHARACTERS = 50_000
+MAX_HTML_DEPTH = 64
+MAX_UNCLOSED_TAGS = 200
+# A "<" that does not open a complete tag: Python-Markdown rescans the rest of the
+# text for each one (quadratic).
+_UNCLOSED = re.compile(r"<(?![A-Za-z/!?][^<>]{0,1000}>)")
+# Blockquote markers or list indentation 64 levels deep (Markdown recurses per level).
+_DEEP_NESTING = re.compile(r"^(?:[ \t]*>){64}|^(?:[ \t]*[-*+][ \t]+){64}|^[ \t]{256}", re.M)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*?(/?)>")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr"}
+)  # fmt: skip
+
+
+def bound_text(text: str) -> tuple[str, str, bool]:
+    """``text`` cut to what a page may spend on it, the note saying so, and whether
+    it must be shown as plain text instead of Markdown.
+
+    Text over [`MAX_RENDERED_CHARACTERS`][mkdocs_governance.site.safety.MAX_RENDERED_CHARACTERS]
+    is cut at the last line break before the limit. Text whose structure makes
+    Markdown or the sanitiser super-linear (raw HTML nested deeper than
+    [`MAX_HTML_DEPTH`][mkdocs_governance.site.safety.MAX_HTML_DEPTH], hundreds of
+    unclosed ``<``, blockquotes or lists nested that deep) is shown as plain text,
+    exactly as written. The record file keeps the whole text; the note says so.
+    """
+    notes: list[str] = []
+    if len(text) > MAX_RENDERED_CHARACTERS:
+        cut = text.rfind("\n", 0, MAX_RENDERED_CHARACTERS)
+        text = text[: cut if cut > 0 else MAX_RENDERED_CHARACTERS]
+        notes.append(
+            f"only the first {MAX_RENDERED_CHARACTERS:,} characters are shown; the whole text "
+            "is in the record file"
+        )
+    as_text = (
+        html_depth(text) > MAX_HTML_DEPTH
+        or len(_UNCLOSED.findall(text)) > MAX_UNCLOSED_TAGS
+        or _DEEP_NESTING.search(text) is not None
+        or _tangled_links(text)
+    )
+    if as_text:
+        notes.append("its structure is too deeply nested to be rendered, so it is shown as text")
+    if not notes:
+        return text, "", False
+    note = '\n<p class="governance-note"><em>Note: ' + "; ".join(notes) + ".</em></p>"
+    return text, note, as_text
+
+
+def _tangled_links(text: str) -> bool:
+    """Brackets that make Python-Markdown's link parser super-linear.
+
+    Each unclosed ``[`` (or ``](`` without its ``)``) makes it rescan the rest of the
+    text, and nested brackets multiply that: 8,000 ``[`` take minutes.
+    """
+    unclosed = text.count("[") - text.count("]")
+    targets = text.count("](") - text.count(")")
+    if unclosed > MAX_UNCLOSED_TAGS or targets > MAX_UNCLOSED_TAGS:
+        return True
+    depth = deepest = 0
+    for match in _BRACKET.finditer(text):
+        depth = depth + 1 if match.group() == "[" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest > MAX_HTML_DEPTH
+
+
+_BRACKET = re.compile(r"[\[\]]")
+
+
+def html_depth(text: str) -> int:
+    """The deepest nesting of raw HTML elements in ``text`` (one linear scan)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(text):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _VOID or self_closing:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def mermaid_label(value: object, limit: int = 60) -> str:
