@@ -161,8 +161,8 @@ def test_reader_goes_from_dashboard_to_the_signoff_commit(
     # Click 3: the sign-off's commit, in the audit trail.
     signoffs = page.locator("article table", has_text="Signature").first
     row = signoffs.locator("tr", has_text=approver).filter(has_text=signoff.role).first
-    row.locator('a[href*="audit/#commit-"]').first.click()
-    page.wait_for_url("**/governance/audit/#commit-*")
+    row.locator('a[href*="audit/"][href*="#commit-"]').first.click()
+    page.wait_for_url("**/governance/audit/**#commit-*")
     anchor = page.url.split("#", 1)[1]
     entry = page.locator(f"tr:has(#{anchor})")
     assert entry.is_visible()

@@ -238,3 +238,42 @@ def test_digest_is_short_on_screen_and_whole_on_copy(
         assert box is not None and box["width"] < 250  # shown short (about 21 characters)
     finally:
         context.close()
+
+
+def test_audit_page_filters_by_person_kind_and_date(
+    browser: object, served: str, example_site: ExampleSite
+) -> None:
+    history = example_site.run.history
+    registry = example_site.run.registry
+    signoff = registry.signoffs[0]
+    created = history.file(signoff.location.file)
+    assert created is not None and created.created_by is not None
+    commit = history.commits[created.created_by.sha]
+    month = commit.author_date.strftime("%Y-%m")
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(served + f"governance/audit/{month}/")
+        rows = page.locator("article tr:has(.gov-audit-row)")
+        total = rows.count()
+        page.get_by_label("Person").select_option(signoff.approver)
+        visible = page.locator("article tr:has(.gov-audit-row):visible")
+        assert 0 < visible.count() <= total
+        for index in range(visible.count()):
+            assert commit.author_name in visible.nth(index).inner_text()
+        page.get_by_label("Kind of record").select_option("sign-off")
+        assert page.locator(f"article tr:has(#commit-{commit.sha[:10]})").is_visible()
+        kinds = page.get_by_label("Kind of record").locator("option").all_inner_texts()
+        other = [k for k in kinds if k not in ("any", "sign-off")]
+        if other:  # another kind of record hides the sign-off's commit
+            page.get_by_label("Person").select_option("")
+            page.get_by_label("Kind of record").select_option(other[0])
+            assert not page.locator(f"article tr:has(#commit-{commit.sha[:10]})").is_visible()
+        # A date range after the commit hides it.
+        page.get_by_label("Person").select_option("")
+        page.get_by_label("Kind of record").select_option("")
+        page.get_by_label("From").fill("2999-01-01")
+        assert page.locator("article tr:has(.gov-audit-row):visible").count() == 0
+        page.get_by_label("From").fill("")
+        assert page.locator("article tr:has(.gov-audit-row):visible").count() == total
+    finally:
+        page.close()

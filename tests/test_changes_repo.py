@@ -269,7 +269,10 @@ def test_markdown_summary_of_a_blocked_promotion(repo: GitRepo) -> None:
     assert "missing-signoff" in table[0] and "stale-signoff" in table[0]
     errors = sections["Errors introduced"]
     assert any(f"`{MODEL}:" in line and "**missing-signoff**" in line for line in errors)
-    assert any("**stale-signoff**" in line for line in errors)
+    # The stale approval is told once, under "Made stale by this change".
+    assert not any("**stale-signoff**" in line for line in errors)
+    assert "- 1 stale: see *Made stale by this change*." in errors
+    assert format_markdown(changes).count("Lee Lead") == 1
     assert sections["Made stale by this change"][-1].startswith(
         "- ⚠️ sign-off `credit@1.0` staging by Lee Lead (ml-lead)"
     )
@@ -474,3 +477,23 @@ def test_switching_signatures_off_in_the_change_still_checks_them(tmp_path: Path
     assert "policy-changed" in codes
     # Judged with the base's rules: the unsigned sign-off does not count.
     assert {"unverified-signoff", "missing-signoff"} <= codes
+
+
+def test_changes_page_shows_commands_as_code_not_backticks(repo: GitRepo) -> None:
+    import markdown
+
+    from mkdocs_governance.site.render import render_site
+
+    repo.commit(
+        "Promote and retrain",
+        files={MODEL: model_yaml(stage="production", auc=0.83)},
+        author=ADA,
+        date="2026-02-10T09:00:00+00:00",
+    )
+    run = diff(repo)
+    pages = {p.path: p for p in render_site(run, changes=run.changes)}
+    source = pages["governance/changes.md"].content
+    assert isinstance(source, str)
+    html = markdown.markdown(source, extensions=["tables", "md_in_html", "admonition"])
+    assert "<code>mkdocs-governance signoff credit@1.0" in html
+    assert "`" not in html

@@ -142,8 +142,9 @@ def test_signoff_links_to_its_commit_in_the_audit_trail(tmp_path: Path) -> None:
     ).split()[0]
     pages = _pages(scenario, repo_url=REPO_URL)
     version = _html(pages, "governance/models/credit-risk/2.1.md")
-    assert f'href="../../audit.md#commit-{sha[:10]}"' in version
-    audit = _html(pages, "governance/audit.md")
+    month = scenario.repo.git("log", "-1", "--format=%ad", "--date=format:%Y-%m", sha).strip()
+    assert f'href="../../audit/{month}.md#commit-{sha[:10]}"' in version
+    audit = _html(pages, f"governance/audit/{month}.md")
     assert f'id="commit-{sha[:10]}"' in audit
     row = audit.split(f'id="commit-{sha[:10]}"')[1].split("</tr>")[0]
     assert "Mira Risk" in row

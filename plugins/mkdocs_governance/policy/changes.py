@@ -31,7 +31,7 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
-from ..findings import Finding, sort_findings
+from ..findings import Code, Finding, sort_findings
 from ..records.digest import version_digest
 from ..records.model import Registry, SignOff, Verification
 from .model import GateReport
@@ -884,22 +884,37 @@ def format_markdown(changes: ChangeSet, *, max_chars: int = DEFAULT_MARKDOWN_LIM
         if len(changes.stage_changes) > SECTION_LIMIT:
             lines.append(f"\n… and {len(changes.stage_changes) - SECTION_LIMIT} more")
 
+    # A stale approval is told once, under "Made stale by this change": its finding
+    # is only counted here, not repeated with its long message.
+    stale_files = {st.file for st in changes.stale}
+
+    def told_below(finding: Finding) -> bool:
+        return finding.code in (Code.STALE_SIGNOFF, Code.STALE_CHECK) and finding.file in (
+            stale_files
+        )
+
     errors = changes.errors_introduced
     if errors:
         lines += ["", f"### Errors introduced ({len(errors)})", ""]
+        shown = [f for f in errors if not told_below(f)]
         lines += _capped(
-            [f"- `{_cell(f.location)}` **{f.code}**: {_cell(f.message)}" for f in errors],
-            len(errors),
+            [f"- `{_cell(f.location)}` **{f.code}**: {_cell(f.message)}" for f in shown],
+            len(shown),
             "errors",
         )
+        if len(shown) < len(errors):
+            lines.append(f"- {len(errors) - len(shown)} stale: see *Made stale by this change*.")
     warnings = [f for f in changes.findings_introduced if not f.is_error]
     if warnings:
         lines += ["", f"### Warnings introduced ({len(warnings)})", ""]
+        shown = [f for f in warnings if not told_below(f)]
         lines += _capped(
-            [f"- `{_cell(f.location)}` {f.code}: {_cell(f.message)}" for f in warnings],
-            len(warnings),
+            [f"- `{_cell(f.location)}` {f.code}: {_cell(f.message)}" for f in shown],
+            len(shown),
             "warnings",
         )
+        if len(shown) < len(warnings):
+            lines.append(f"- {len(warnings) - len(shown)} stale: see *Made stale by this change*.")
     if changes.findings_resolved:
         resolved = changes.findings_resolved
         lines += ["", f"### Resolved ({len(resolved)})", ""]

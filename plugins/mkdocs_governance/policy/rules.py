@@ -320,20 +320,19 @@ def stale_problem(ctx: Context, signoff: SignOff) -> str | None:
     digest = ctx.digests.get(signoff.key)
     if digest is None:
         return None
+    # The command writes the current digest itself; the full digests are in the JSON
+    # export, so the message names them short.
     fix = (
-        f"Have {_who(ctx, signoff.approver)} review the version again and sign off anew: "
+        f"{_who(ctx, signoff.approver)} reviews it again and runs "
         + signoff_command(signoff.key, signoff.stage, signoff.role)
-        + f" (subject: {digest})."
+        + "."
     )
     if not signoff.subject:
-        return (
-            "This sign-off has no subject (the digest of the version reviewed), so nothing "
-            "shows which content was approved. " + fix
-        )
+        return "This sign-off has no subject: nothing shows which content was approved. " + fix
     if signoff.subject != digest:
         return (
-            f"This sign-off approved {signoff.subject}, but {signoff.key} is now {digest}: "
-            "its artifact, metrics, experiment or data changed since. " + fix
+            f"Approved {short_digest(signoff.subject)}; {signoff.key} is now "
+            f"{short_digest(digest)} (artifact, metrics, experiment or data changed). " + fix
         )
     lowered = trust.bar_lowered_after(ctx, signoff)
     if lowered is not None:
@@ -351,6 +350,12 @@ def stale_problem(ctx: Context, signoff: SignOff) -> str | None:
             "an approval given before the change did not review it. " + fix
         )
     return None
+
+
+def short_digest(digest: str) -> str:
+    """A digest for a message: ``sha256:`` and its first 12 hex digits."""
+    prefix, _, hexdigits = digest.rpartition(":")
+    return f"{prefix + ':' if prefix else ''}{hexdigits[:12]}…" if len(hexdigits) > 12 else digest
 
 
 def expiry_problem(ctx: Context, signoff: SignOff) -> str | None:
@@ -759,9 +764,9 @@ def _assess_check(ctx: Context, version: ModelVersion, check_id: str) -> CheckOu
     digest = ctx.digests.get(version.key, "")
     if record.subject != digest:
         what = (
-            f"checked {record.subject}, but {version.key} is now {digest}: the version changed since"
+            f"checked {short_digest(record.subject)}; {version.key} has changed since"
             if record.subject
-            else "has no subject (the digest of the version checked), so nothing shows what was checked"
+            else "has no subject: nothing shows what was checked"
         )
         return CheckOutcome(
             ItemState.STALE,

@@ -42,7 +42,7 @@ from ..records.model import (
     SignOff,
     Verification,
 )
-from . import attention, badges, decision_text, lineage, safety
+from . import attention, audit, badges, decision_text, lineage, safety
 from .document_page import document_path, render_document_page
 from .gto import assignment_rows
 from .plots import PlotCache, PlotSpec, Series
@@ -246,6 +246,8 @@ class _Context:
     files_by_commit: dict[str, list[str]] = field(default_factory=dict)
     records_by_file: dict[str, list[str]] = field(default_factory=dict)
     nav: list[NavEntry] = field(default_factory=list)
+    audit_pages: list[audit.AuditPage] = field(default_factory=list)
+    audit_page_of: dict[str, str] = field(default_factory=dict)
 
 
 def render_site(
@@ -359,6 +361,8 @@ def navigation(
             continue
         relative = page.path[len(prefix) + 1 :] if prefix else page.path
         parts = relative.split("/")
+        if len(parts) == 2 and parts[0] == "audit":
+            continue  # the audit trail's period pages are reached from its index
         title = plain_title(page.title or relative)
         entry = {title: page.path}
         if len(parts) == 3 and parts[0] == "models":
@@ -449,6 +453,15 @@ def _index(context: _Context) -> None:
             context.files_by_commit.setdefault(change.sha, []).append(path)
     for record_id, file in _record_files(registry):
         context.records_by_file.setdefault(file, []).append(record_id)
+    entries = audit.build_entries(
+        context.history, registry, context.files_by_commit, context.records_by_file
+    )
+    context.audit_pages = audit.paginate(entries)
+    for page in context.audit_pages:
+        for entry in page.entries:
+            context.audit_page_of[entry.commit.sha] = _page_path(
+                context, "audit", f"{page.slug}.md"
+            )
 
 
 def _record_files(registry: Registry) -> Iterable[tuple[str, str]]:
@@ -570,7 +583,7 @@ class _Linker:
         """The short sha linked to the commit's entry in the audit trail."""
         if not sha:
             return Markup("—")
-        target = _page_path(self.context, "audit.md")
+        target = self.context.audit_page_of.get(sha) or _page_path(self.context, "audit.md")
         link = self.page(target, sha[:8], anchor=f"#commit-{sha[:10]}")
         return Markup(f'<span class="gov-nowrap">{link}</span>')
 
@@ -1566,28 +1579,43 @@ def _render_people(context: _Context) -> None:
 
 
 def _render_audit(context: _Context) -> None:
+    """The audit trail: an index of periods (``audit.md``) and a page per period."""
     history = context.history
-    entries = []
-    for sha in history.order:
-        commit = history.commit(sha)
-        if commit is None:
-            continue
-        files = sorted(context.files_by_commit.get(sha, []))
-        records = sorted({r for f in files for r in context.records_by_file.get(f, [])})
-        entries.append((commit, files, records))
     pending = sorted(
         (path, state) for path, state in history.worktree.items() if state != WorktreeState.CLEAN
     )
+    index = _page_path(context, "audit.md")
+    pages = [
+        (page, _page_path(context, "audit", f"{page.slug}.md")) for page in context.audit_pages
+    ]
+    names = {p.id: p.name for p in context.registry.people.values()}
     _emit(
         context,
-        _page_path(context, "audit.md"),
+        index,
         "audit.md.j2",
         title="Audit trail",
-        entries=entries,
+        pages=pages,
         pending=pending,
         history=history,
         gto_assignments=assignment_rows(history),  # site/gto.py
+        names=names,
+        page_size=audit.PAGE_SIZE,
     )
+    for number, (page, path) in enumerate(pages):
+        newer = pages[number - 1][1] if number > 0 else None
+        older = pages[number + 1][1] if number + 1 < len(pages) else None
+        _emit(
+            context,
+            path,
+            "audit_period.md.j2",
+            title=f"Audit trail: {page.slug}",
+            nav_title=page.slug,
+            page=page,
+            history=history,
+            index=index,
+            newer=newer,
+            older=older,
+        )
 
 
 def _render_findings(context: _Context) -> None:

@@ -40,9 +40,71 @@
       });
     });
   }
+  // The audit trail's filters: model, person, kind of record, date range. Each row
+  // carries its facts as classes on a marker (gov-m-<model>, gov-p-<person>,
+  // gov-k-<kind>); its first cell starts with the ISO date.
+  function auditFilters() {
+    var holder = document.querySelector("article .gov-audit-filters:not(.gov-ready)");
+    if (!holder) { return; }
+    holder.classList.add("gov-ready");
+    var rows = Array.prototype.slice.call(document.querySelectorAll("article tr"))
+      .filter(function (row) { return row.querySelector(".gov-audit-row"); });
+    var facets = { m: "Model", p: "Person", k: "Kind of record" };
+    var values = { m: {}, p: {}, k: {} };
+    rows.forEach(function (row) {
+      row.querySelector(".gov-audit-row").classList.forEach(function (name) {
+        var match = /^gov-([mpk])-(.+)$/.exec(name);
+        if (match) { values[match[1]][match[2]] = true; }
+      });
+    });
+    var controls = {};
+    function labelled(text, control) {
+      var label = document.createElement("label");
+      label.textContent = text + " ";
+      label.appendChild(control);
+      holder.appendChild(label);
+      holder.appendChild(document.createTextNode(" "));
+      return control;
+    }
+    Object.keys(facets).forEach(function (key) {
+      var select = document.createElement("select");
+      var any = document.createElement("option");
+      any.value = ""; any.textContent = "any";
+      select.appendChild(any);
+      Object.keys(values[key]).sort().forEach(function (value) {
+        var option = document.createElement("option");
+        option.value = value; option.textContent = value;
+        select.appendChild(option);
+      });
+      controls[key] = labelled(facets[key], select);
+    });
+    ["from", "to"].forEach(function (key) {
+      var input = document.createElement("input");
+      input.type = "date";
+      controls[key] = labelled(key === "from" ? "From" : "To", input);
+    });
+    function apply() {
+      rows.forEach(function (row) {
+        var marker = row.querySelector(".gov-audit-row");
+        var day = row.cells[0].textContent.trim().slice(0, 10);
+        var show = ["m", "p", "k"].every(function (key) {
+          var wanted = controls[key].value;
+          return !wanted || marker.classList.contains("gov-" + key + "-" + wanted);
+        });
+        if (controls.from.value && day < controls.from.value) { show = false; }
+        if (controls.to.value && day > controls.to.value) { show = false; }
+        row.hidden = !show;
+      });
+    }
+    Object.keys(controls).forEach(function (key) {
+      controls[key].addEventListener("change", apply);
+      controls[key].addEventListener("input", apply);
+    });
+  }
+  function start() { enhance(); auditFilters(); }
   if (typeof document$ !== "undefined") {
-    document$.subscribe(enhance);  // Material's instant navigation
+    document$.subscribe(start);  // Material's instant navigation
   } else {
-    document.addEventListener("DOMContentLoaded", enhance);
+    document.addEventListener("DOMContentLoaded", start);
   }
 })();
