@@ -319,6 +319,10 @@ def test_mkdocs_build_in_a_pull_request_gets_the_changes_page_banner_and_links_a
     assert f"https://github.com/acme/credit-models/blob/{head}/{added}" in version
     assert f"blob/main/{added}" not in version
     assert "/edit/main/" not in version
+    # The project's own pages too (MkDocs' edit_uri).
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert f"https://github.com/acme/credit-models/blob/{head}/docs/index.md" in home
+    assert "/edit/master/" not in home
 
 
 def test_a_build_outside_a_pull_request_has_no_banner(tmp_path: Path) -> None:
