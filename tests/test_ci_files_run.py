@@ -579,9 +579,14 @@ def test_gitlab_preview_in_a_subgroup_builds_pages_and_keeps_one_note(
 def test_gitlab_preview_without_a_token_posts_nothing_and_still_builds(tmp_path: Path) -> None:
     upstream = build_upstream(tmp_path / "upstream")
     work = _gitlab_mr_clone(tmp_path, upstream)
-    result = _bash(_gitlab_script("governance-preview"), work.path, _gitlab_env(work, upstream))
+    # GitLab before 17.9: CI_PAGES_URL without the deployment's prefix.
+    env = _gitlab_env(work, upstream, CI_PAGES_URL="https://acme.gitlab.io/risk/credit-models")
+    result = _bash(_gitlab_script("governance-preview"), work.path, env)
     assert result.returncode == 0, result.stderr
     assert "GOVERNANCE_NOTE_TOKEN is not set" in result.stdout
+    assert "(https://acme.gitlab.io/risk/credit-models/mr-12/governance/changes.html)" in (
+        result.stdout
+    )
     assert (work.path / "public" / "governance" / "changes.html").is_file()
 
 

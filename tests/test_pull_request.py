@@ -319,6 +319,10 @@ def test_mkdocs_build_in_a_pull_request_gets_the_changes_page_banner_and_links_a
     assert f"https://github.com/acme/credit-models/blob/{head}/{added}" in version
     assert f"blob/main/{added}" not in version
     assert "/edit/main/" not in version
+    # The project's own pages too (MkDocs' edit_uri).
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert f"https://github.com/acme/credit-models/blob/{head}/docs/index.md" in home
+    assert "/edit/master/" not in home
 
 
 def test_a_build_outside_a_pull_request_has_no_banner(tmp_path: Path) -> None:
@@ -336,3 +340,25 @@ def test_a_build_outside_a_pull_request_has_no_banner(tmp_path: Path) -> None:
     html = (work.path / "out" / "governance" / "index.html").read_text(encoding="utf-8")
     assert "governance-preview-banner" not in html
     assert not (work.path / "out" / "governance" / "changes").exists()
+
+
+def test_preview_banner_shows_hostile_values_as_text() -> None:
+    from mkdocs_governance.site.preview import PreviewInfo, preview_banner_html
+
+    hostile = '"><script>alert(1)</script>'
+    html = preview_banner_html(
+        PreviewInfo(
+            base_ref=f"refs/remotes/origin/{hostile}",
+            head_commit=SHA,
+            pull_request=f"pull request #{hostile}",
+            pull_request_url=f"javascript:alert(1)//{hostile}",
+            published_url=f"https://wiki.example.com/{hostile}",
+            commit_url=None,
+        ),
+        changes_href="changes.html",
+    )
+    assert "<script>alert" not in html
+    assert "javascript:" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # Not built for opening from disk: the banner carries no script of its own either.
+    assert html.count("<script") == 0

@@ -10,6 +10,7 @@ are broken.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -211,6 +212,9 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
         generated = self.generated.get(page.file.src_uri)
         if generated is not None:
             page.edit_url = self._edit_url(generated.source)
+        elif page.edit_url and self.preview is not None and self.preview.head_commit:
+            # A docs page the pull request adds is not on the branch yet either.
+            page.edit_url = _at_commit(page.edit_url, self.preview.head_commit)
         return None
 
     def on_page_content(
@@ -450,6 +454,11 @@ def _records_signature(records_dir: Path | None) -> tuple[tuple[str, int, int], 
                 continue
             found.append((path, stat.st_mtime_ns, stat.st_size))
     return tuple(sorted(found))
+
+
+def _at_commit(edit_url: str, sha: str) -> str:
+    """A GitHub/GitLab ``…/edit/<branch>/<path>`` URL as ``…/blob/<sha>/<path>``."""
+    return re.sub(r"/(?:edit|blob)/[^/]+/", f"/blob/{sha}/", edit_url, count=1)
 
 
 def _commit_url(repo_url: str | None, sha: str | None) -> str | None:
