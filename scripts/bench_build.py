@@ -490,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
         if scale == args.serve_scale:
             measure_serve(size, args.serve_rounds)
         sizes.append(size)
-    report(sizes, args.runs)
+        report(sizes, args.runs)  # after each size, so a long run shows what it has
     return 0
 
 

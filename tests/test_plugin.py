@@ -233,13 +233,13 @@ def test_serve_rebuilds_reuse_the_history_until_head_moves(tmp_path: Path) -> No
     assert errors == []
     plugin.on_startup(command="serve", dirty=False)
     plugin.records_dir = scenario.path / "governance_records"
-    first = plugin._evaluate()
+    first = plugin._evaluate(plugin._cached_history())  # the first build fills the cache
     hits = HISTORY_CACHE.hits
-    second = plugin._evaluate()  # first rebuild: fills the cache
-    third = plugin._evaluate()  # second rebuild: answered from the cache
-    assert HISTORY_CACHE.hits == hits + 1
-    assert third.history is second.history
+    second = plugin._evaluate(plugin._cached_history())  # first rebuild: from the cache
+    third = plugin._evaluate(plugin._cached_history())
+    assert HISTORY_CACHE.hits == hits + 2
+    assert first.history is second.history is third.history
     assert first.report.passed and third.report.passed
     scenario.signoff("rafa", "model-risk", day="2026-01-21")
-    fourth = plugin._evaluate()
+    fourth = plugin._evaluate(plugin._cached_history())
     assert fourth.history.head != third.history.head
