@@ -358,6 +358,9 @@ def test_the_wiki_builds_with_the_imported_experiments_and_their_plots(project, 
     assert "churn-classifier-trial-1" in html
     assert "<svg" in html or ".svg" in html  # the metric history plot
     assert (site / "models" / "churn-classifier" / "index.html").is_file()
+    version_page = (site / "models" / "churn-classifier" / "2" / "index.html").read_text()
+    checklist = version_page[version_page.index("Artifact bound (sha256)") :]
+    assert "missing" in checklist[:400] and "has no sha256" in checklist[:600]
 
 
 # -- the mapping rules, one by one, on MLflow's own entity classes -------------------------

@@ -18,6 +18,7 @@ from ..history.record_signatures import RecordSignature
 from ..history.requirements import RequirementChange
 from ..records.digest import version_digest
 from ..records.model import ModelVersion, Registry, SignOff
+from .artifacts import bound_artifact_item
 from .context import Context
 from .eligibility import eligible_approvers
 from .model import (
@@ -195,6 +196,9 @@ def _stage_items(ctx: Context, version: ModelVersion, stage: str) -> list[Requir
     """The checklist of one stage: each check, then each sign-off slot."""
     assert ctx.policy is not None
     items = []
+    stage_requirements = ctx.policy.requirements.get(stage)
+    if stage_requirements is not None and stage_requirements.bound_artifact:
+        items.append(bound_artifact_item(version))  # policy/artifacts.py
     for check_id in ctx.requirements(version, stage).checks:
         spec = ctx.policy.checks.get(check_id)
         outcome = assess_check(ctx, version, check_id)

@@ -22,6 +22,28 @@ from collections.abc import Iterable
 from ..findings import Code, Finding, Severity
 from ..records.model import ModelVersion
 from .context import Context
+from .model import ItemState, RequirementItem
+
+
+def bound_artifact_item(version: ModelVersion) -> RequirementItem:
+    """The checklist line of a stage with ``bound_artifact: true``."""
+    artifact = version.artifact
+    if artifact is not None and artifact.sha256:
+        return RequirementItem(
+            "artifact",
+            "bound_artifact",
+            "Artifact bound (sha256)",
+            ItemState.MET,
+            f"{artifact.uri} has sha256 {artifact.sha256[:12]}….",
+        )
+    what = f"{artifact.uri} has no sha256" if artifact is not None else "no artifact is named"
+    return RequirementItem(
+        "artifact",
+        "bound_artifact",
+        "Artifact bound (sha256)",
+        ItemState.MISSING,
+        f"{what}: add `sha256:` under the version's `artifact:`.",
+    )
 
 
 def _bound_stage(ctx: Context, version: ModelVersion) -> tuple[str, bool] | None:
