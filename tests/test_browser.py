@@ -229,3 +229,29 @@ def test_every_page_loads_and_every_internal_link_resolves(
     assert len(seen) > 10
     assert broken == []
     assert console.errors == []
+
+
+def test_reader_sees_what_production_serves_and_its_traffic(
+    browser: object,
+    served: str,
+    tmp_path: Path,
+) -> None:
+    """Dashboard's first line -> Production page: serving now, timeline, requests plot."""
+    page = browser.new_page(viewport={"width": 1300, "height": 900})  # type: ignore[attr-defined]
+    console = _Console(page, served)
+    page.goto(served + "governance/")
+    first = page.locator("article p").first
+    assert first.inner_text().startswith("✅ Production serves only approved versions")
+    first.get_by_role("link", name="Production").click()
+    page.wait_for_url("**/governance/production/")
+    article = page.locator("article")
+    serving = article.locator("table", has_text="Deployed by").first
+    assert "credit-default-pd@2.0" in serving.inner_text()
+    assert serving.locator(".gov-badge", has_text="approved").count() >= 1
+    timeline = article.locator("table", has_text="Approval at that moment").first
+    assert "Approved by" in timeline.inner_text()
+    plot = article.locator("img.governance-plot").first
+    plot.scroll_into_view_if_needed()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", plot.element_handle())
+    _screenshot(page, "production.png", tmp_path)
+    assert console.errors == []

@@ -107,3 +107,14 @@ def test_import_maps_a_platform_export_and_reports_bad_lines_with_their_numbers(
     first, second = (p.read_text() for p in written)
     assert "started: 2026-02-20T08:00:00Z" in first and '"cluster": "eu-1"' in first
     assert "status: rolled-back" in second and "started: 2026-02-21T09:00:00Z" in second
+
+
+def test_export_lists_deployments(repo, capsys):
+    from tests.deploy_scenario import commit_deployment
+
+    commit_deployment(repo, "prod-eu/d", started="2026-02-20T08:00:00Z")
+    assert main(["export", "--output", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (deployment,) = data["registry"]["deployments"]
+    assert deployment["started"] == "2026-02-20T08:00:00+00:00"
+    assert deployment["by"] == "pipeline:deploy" and deployment["environment"] == "prod-eu"

@@ -294,6 +294,7 @@ def to_jsonable(run: GovernanceRun) -> dict[str, Any]:
             "decisions": plain(registry.decisions),
             "signoffs": plain(registry.signoffs),
             "verifications": plain(registry.verifications),
+            "deployments": plain(registry.deployments),
             "files": list(registry.files),
         },
     }
