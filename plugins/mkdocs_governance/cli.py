@@ -838,6 +838,8 @@ COMMANDS["import"] = Command(
     "--dry-run prints it without writing. Exit codes: 0 done, 1 a record or source "
     "problem, 2 usage problem.",
 )
+
+
 def _register_deployment_commands() -> None:
     # Implemented in deploy_cli.py (issue 16); imported lazily so that `--help` stays light.
     from . import deploy_cli

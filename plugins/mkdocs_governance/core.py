@@ -542,6 +542,8 @@ def resolve_base_tip(repo_root: Path, base_ref: str) -> str:
         HistoryError: the ref is ambiguous, an option, or names no commit.
     """
     return _merge_base(GitRunner(repo_root), base_ref, merge=False)[0]
+
+
 def find_repo_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` holding ``.git``; else ``start``'s parent."""
     return _find_repo_root(start)
