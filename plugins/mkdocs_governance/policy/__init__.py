@@ -47,6 +47,7 @@ def build_context(
     former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
     record_signatures: Mapping[str, RecordSignature] | None = None,
+    roles_when_signed: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Context:
     """The facts the rules share, judged with the base's policy and people when given.
 
@@ -75,6 +76,7 @@ def build_context(
         former_signoffs=tuple(former_signoffs),
         requirement_changes=requirement_changes or {},
         record_signatures=record_signatures or {},
+        roles_when_signed=roles_when_signed or {},
     )
 
 
@@ -91,6 +93,7 @@ def evaluate(
     former_signoffs: Sequence[tuple[SignOff, tuple[str, ...]]] = (),
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
     record_signatures: Mapping[str, RecordSignature] | None = None,
+    roles_when_signed: Mapping[str, tuple[str, ...]] | None = None,
 ) -> GateReport:
     """Judge every model version against the policy; report every finding at once.
 
@@ -118,6 +121,8 @@ def evaluate(
         requirement_changes: per model id, the commits that lowered its risk tier or
             changed its owner; approvals written before them are stale.
         record_signatures: per record file, the check of its ``signature:``.
+        roles_when_signed: per sign-off file, the roles its approver held when it was
+            written (for an approver who has since lost the role).
 
     Returns:
         A [`GateReport`][mkdocs_governance.policy.model.GateReport]: every finding,
@@ -134,6 +139,7 @@ def evaluate(
         former_signoffs=former_signoffs,
         requirement_changes=requirement_changes,
         record_signatures=record_signatures,
+        roles_when_signed=roles_when_signed,
     )
     findings: list[Finding] = list(record_findings)
     for rule in RULES.values():
