@@ -311,6 +311,18 @@ plugins:
 """
 
 
+def _site_on_main(repo: GitRepo) -> None:
+    """Commit the site configuration on main and merge it into ``pr``: in a preview,
+    main's mkdocs.yml decides the verdict-shaping options (a pull request that edits
+    them is a policy change)."""
+    repo.git("checkout", "-q", "main")
+    repo.commit(
+        "Site", files={"mkdocs.yml": PREVIEW_MKDOCS_YML, "docs/index.md": "# Home\n"}, author=ADA
+    )
+    repo.git("checkout", "-q", "pr")
+    repo.git("merge", "-q", "--no-edit", "main")
+
+
 def _mkdocs_build(repo: GitRepo, site: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(Path(sys.executable).parent / "mkdocs"), "build", "-q", "-d", str(site)],
@@ -325,14 +337,7 @@ def _mkdocs_build(repo: GitRepo, site: Path, **env: str) -> subprocess.Completed
 def test_preview_build_with_base_ref_from_the_environment_has_a_changes_page(
     repo: GitRepo, tmp_path: Path
 ) -> None:
-    # The site configuration is on main: in a preview, main's mkdocs.yml decides the
-    # verdict-shaping options (a pull request that edits them is a policy change).
-    repo.git("checkout", "-q", "main")
-    repo.commit(
-        "Site", files={"mkdocs.yml": PREVIEW_MKDOCS_YML, "docs/index.md": "# Home\n"}, author=ADA
-    )
-    repo.git("checkout", "-q", "pr")
-    repo.git("merge", "-q", "--no-edit", "main")
+    _site_on_main(repo)
     repo.commit(
         "Promote credit 1.0 to production",
         files={MODEL: model_yaml(stage="production")},
@@ -417,8 +422,7 @@ def test_record_text_on_the_changes_page_and_comment_stays_inert(
         author=MIA,
         date="2026-02-11T09:00:00+00:00",
     )
-    repo.write("mkdocs.yml", PREVIEW_MKDOCS_YML)
-    repo.write("docs/index.md", "# Home\n")
+    _site_on_main(repo)
     built = _mkdocs_build(
         repo, tmp_path / "site", GOVERNANCE_BASE_REF="main", GOVERNANCE_GATE="warn"
     )

@@ -254,3 +254,39 @@ def test_signoff_sign_writes_a_signed_record_through_the_cli(
     scenario.repo.commit("Sign off", author=identity("bob"), date="2026-01-22T12:00:00+00:00")
     merge_pull_request(scenario, "squash")
     assert _errors(scenario) == []
+
+
+def test_signed_verification_and_waiver_count_whoever_commits_them(tmp_path: Path, keys: Path):
+    """The CI pipeline signs its result, Mira signs her waiver; Bob commits both."""
+    scenario = Scenario.create(tmp_path / "r", stage="staging")
+    ci_key, ci_fingerprint = setup_ssh_signing(scenario.repo, keys, email="ci@bank.example")
+    mira_key = tmp_path / "mira-key"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "mira", "-f", str(mira_key)],
+        check=True,
+    )
+    mira_fingerprint = subprocess.run(
+        ["ssh-keygen", "-l", "-f", f"{mira_key}.pub"], check=True, capture_output=True, text=True
+    ).stdout.split()[1]
+    people = people_yaml(keys={"pipeline:ci": [ci_fingerprint], "mira": [mira_fingerprint]})
+    scenario.commit_as("alice", "Keys", {f"{RECORDS}/people.yaml": people}, "2026-01-06")
+    check = scenario.verification("data-validation", day="2026-01-10", committed_by="bob")
+    assert "unverified-check" in _errors(scenario)
+    sign_record_file(scenario.path / check, key=str(ci_key), key_format="ssh")
+    scenario.commit_as("bob", "Signed by CI", {}, "2026-01-11")
+    assert "unverified-check" not in _errors(scenario)
+    scenario.signoff("lena", "ml-lead", "staging", day="2026-01-12")
+    waiver = scenario.verification(
+        "fairness-audit",
+        "waived",
+        day="2026-01-15",
+        waiver={"approved_by": "mira", "reason": "Audit booked.", "expires": "2026-06-30"},
+        committed_by="bob",
+    )
+    scenario.signoff("mira", "model-risk", day="2026-01-18")
+    scenario.signoff("pia", "product-owner", day="2026-01-19")
+    scenario.edit_model(author="lena", day="2026-01-20", stage="production")
+    assert _errors(scenario) == ["invalid-waiver"]
+    sign_record_file(scenario.path / waiver, key=str(mira_key), key_format="ssh")
+    scenario.commit_as("bob", "Signed by Mira", {}, "2026-01-21")
+    assert _errors(scenario) == []

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .findings import Code, Finding, error, warning
 from .history import HistoryError, read_history
-from .history.blobs import read_tree_blobs
+from .history.blobs import read_blobs_at, read_tree_blobs
 from .history.content import RecordContent, read_record_content
 from .history.gitcmd import GitRunner
 from .history.model import FileHistory, History, VersionProvenance, VersionRevision
@@ -160,6 +160,9 @@ def run_governance(
     revisions = _model_revisions(root, registry, history, findings)
     content = _record_content(root, registry, history, "HEAD", findings)
     production = _production(root, registry, history, revisions, judged_on, findings)
+    judging = (base.rules or base.registry) if base else registry
+    if judging.policy is None:
+        judging = registry
     report = evaluate(
         registry,
         history,
@@ -173,6 +176,9 @@ def run_governance(
         requirement_changes=_requirement_changes(registry, history, revisions),
         record_signatures=_record_signatures(registry),
         production=production,
+        roles_when_signed=_roles_when_signed(
+            root, registry, judging, content, set(base.history.commits) if base else None
+        ),
     )
     version_revisions = _version_revisions(registry, history, revisions)
     if base is None:
@@ -380,6 +386,48 @@ def _provenance(
         return None
     model_ids = {model.location.file: model.id for model in registry.models.values()}
     return derive_provenance(history, revisions, model_ids)
+
+
+def _roles_when_signed(
+    root: Path,
+    registry: Registry,
+    judging: Registry,
+    content: RecordContent | None,
+    trusted: set[str] | None,
+) -> dict[str, tuple[str, ...]]:
+    """For each sign-off whose approver no longer holds its role, the roles they held in
+    people.yaml at the commit that wrote the sign-off (one ``cat-file`` for all).
+
+    In pull-request mode only commits already on the base count (``trusted``): a role
+    granted on the branch itself was never in force.
+    """
+    if content is None:
+        return {}
+    people_path = f"{registry.records_dir}/people.yaml"
+    wanted: dict[str, str] = {}
+    for signoff in registry.signoffs:
+        person = judging.people.get(signoff.approver)
+        writers = content.writers(signoff.location.file)
+        lost = person is not None and signoff.role not in person.roles and bool(writers)
+        if lost and (trusted is None or writers[-1] in trusted):
+            wanted[signoff.location.file] = writers[-1]
+    if not wanted:
+        return {}
+    try:
+        blobs = read_blobs_at(root, {(sha, people_path) for sha in wanted.values()})
+    except HistoryError:
+        return {}
+    held: dict[str, tuple[str, ...]] = {}
+    for path, sha in wanted.items():
+        data = blobs.get((sha, people_path))
+        if data is None:
+            continue
+        then = load_registry_from_blobs({people_path: data}, registry.records_dir).registry
+        approver = next(s.approver for s in registry.signoffs if s.location.file == path)
+        person = then.people.get(approver)
+        if person is not None:
+            held[path] = person.roles
+    return held
 
 
 def _record_signatures(registry: Registry) -> dict[str, RecordSignature]:

@@ -51,6 +51,7 @@ def build_context(
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
     record_signatures: Mapping[str, RecordSignature] | None = None,
     production: Any = None,
+    roles_when_signed: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Context:
     """The facts the rules share, judged with the base's policy and people when given.
 
@@ -80,6 +81,7 @@ def build_context(
         requirement_changes=requirement_changes or {},
         record_signatures=record_signatures or {},
         production=production,
+        roles_when_signed=roles_when_signed or {},
     )
 
 
@@ -97,6 +99,7 @@ def evaluate(
     requirement_changes: Mapping[str, tuple[RequirementChange, ...]] | None = None,
     record_signatures: Mapping[str, RecordSignature] | None = None,
     production: Any = None,
+    roles_when_signed: Mapping[str, tuple[str, ...]] | None = None,
 ) -> GateReport:
     """Judge every model version against the policy; report every finding at once.
 
@@ -127,6 +130,8 @@ def evaluate(
         requirement_changes: per model id, the commits that lowered its risk tier or
             changed its owner; approvals written before them are stale.
         record_signatures: per record file, the check of its ``signature:``.
+        roles_when_signed: per sign-off file, the roles its approver held when it was
+            written (for an approver who has since lost the role).
 
     Returns:
         A [`GateReport`][mkdocs_governance.policy.model.GateReport]: every finding,
@@ -144,6 +149,7 @@ def evaluate(
         requirement_changes=requirement_changes,
         record_signatures=record_signatures,
         production=production,
+        roles_when_signed=roles_when_signed,
     )
     findings: list[Finding] = list(record_findings)
     for rule in RULES.values():

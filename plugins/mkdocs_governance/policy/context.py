@@ -75,6 +75,8 @@ class Context:
             or changed its ``owner`` (``history.requirements``).
         record_signatures: per record file, the check of its ``signature:``
             (``history.record_signatures``); files without one are absent.
+        roles_when_signed: per sign-off file whose approver no longer holds its role,
+            the roles they held in people.yaml at the commit that wrote it.
     """
 
     registry: Registry
@@ -93,6 +95,7 @@ class Context:
     record_signatures: Mapping[str, RecordSignature] = field(default_factory=dict)
     # Deployments judged at their moments and served traffic (policy/deployments.py).
     production: Any = None
+    roles_when_signed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # Results several rules share (slot fills, check outcomes), computed once.
     memo: dict[tuple[str, ...], Any] = field(default_factory=dict, repr=False)
 

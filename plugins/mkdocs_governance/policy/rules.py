@@ -958,9 +958,10 @@ def rule_role_not_held(ctx: Context) -> Iterable[Finding]:
     given, so a pull request cannot grant itself a role). Applies to approvals and
     rejections; such a sign-off fills no slot and blocks nothing.
 
-    An approver who has since lost the role (their approval was valid when given)
-    must not keep a version red forever: once other approvals fill every slot of
-    that role for the stage, the finding is a warning (the record is history, it
+    An approver who has since lost the role (they held it in people.yaml at the commit
+    that wrote the sign-off: their approval was valid when given) must not keep a
+    version red forever: once other approvals fill every slot of that role for the
+    stage, the finding is a warning (the record is history, it
     counts for nothing); while a slot is still empty it is an error, next to the
     ``missing-signoff`` that says what is needed.
     """
@@ -980,6 +981,8 @@ def _role_finding_severity(ctx: Context, finding: Finding) -> Finding:
     version = ctx.registry.version(signoff.key) if signoff else None
     if signoff is None or version is None or not finding.is_error:
         return finding
+    if signoff.role not in ctx.roles_when_signed.get(signoff.location.file, ()):
+        return finding  # never held the role: not history, a sign-off that cannot count
     fills = stage_fills(ctx, version, signoff.stage)
     if any(fill.requirement.role == signoff.role and fill.missing for fill in fills):
         return finding
