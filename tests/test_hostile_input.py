@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -651,6 +652,7 @@ EXTRA_EDITS = 5  # test_editing_a_number_under_extra_changes_the_digest
 ALL_AT_ONCE = 4  # test_a_records_reference_errors_come_with_its_schema_errors
 NUMBER_EXTRAS = 2  # the warn build and the strict-JSON export
 MATHTEXT = 1
+BIG_VERSION = 1  # test_a_version_with_thousands_of_records_gets_a_bounded_page
 
 
 def hostile_tally() -> dict[str, int]:
@@ -674,7 +676,7 @@ def hostile_tally() -> dict[str, int]:
         "Plot text that looks like mathtext": MATHTEXT,
         "Links, special files, submodules, file names": sum(DISK_CASES.values()),
         "Local Git configuration and commit dates": sum(GIT_CASES.values()),
-        "Pathological text sizes and nesting": len(PATHOLOGICAL_TEXT),
+        "Pathological text sizes and nesting": len(PATHOLOGICAL_TEXT) + BIG_VERSION,
         "Records with schema and reference errors together": ALL_AT_ONCE,
     }
 
@@ -692,3 +694,25 @@ def test_the_docs_tally_matches_the_suite() -> None:
     assert rows == tally
     total = sum(v for k, v in tally.items() if not k.startswith("Themes"))
     assert f"**{total:,} hostile cases**" in page
+
+
+def test_a_version_with_thousands_of_records_gets_a_bounded_page(tmp_path: Path) -> None:
+    """A 5,000-file commit made a page of megabytes; the page lists the newest 100."""
+    records = _records_copy(tmp_path)
+    source = records / "verifications" / "credit-scoring" / "1.10-data-validation.yaml"
+    text = source.read_text(encoding="utf-8")
+    bulk = records / "verifications" / "bulk"
+    bulk.mkdir()
+    for index in range(150):
+        (bulk / f"{index:04d}.yaml").write_text(text, encoding="utf-8")
+    built = _build(records.parent)
+    assert built.returncode == 0, built.stderr
+    page = records.parent / "out" / "governance" / "models" / "credit-scoring" / "1.10"
+    html = (page / "index.html").read_text(encoding="utf-8")
+    assert "52 older verification records of this version are not listed here" in html
+    shown = set(re.findall(r"verifications/bulk/[0-9]+\.yaml", html))
+    assert 98 <= len(shown) <= 100  # the newest 100 of the 152 (two are the originals)
+    export = json.loads(
+        (records.parent / "out" / "governance" / "governance.json").read_text("utf-8")
+    )
+    assert len(export["registry"]["verifications"]) == 152

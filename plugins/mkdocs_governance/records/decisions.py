@@ -67,7 +67,8 @@ _STATUS_WORDS = {
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
 _NUMBERED_TITLE = re.compile(r"^(\d{1,9})\.\s+(.*)$")
 _LINK = re.compile(r"\[([^\[\]]*)\]\(([^()\[\]\s]+)\)")
-_LEADING_NUMBER = re.compile(r"^(\d{1,9})")
+# At most 9 digits (`(?!\d)`): int() of thousands of digits is slow or refused.
+_LEADING_NUMBER = re.compile(r"^(\d{1,9})(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1119,6 +1119,8 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
     verifications = []
     for verification in registry.verifications_for(version.key):
         verifications.append(_verification_view(context, verification, digest, version))
+    signoffs, more_signoffs = _newest(signoffs, lambda view: view.signoff.date)
+    verifications, more_verifications = _newest(verifications, lambda view: view.verification.date)
     findings = list(assessment.findings) if assessment else []
     findings += [f for f in context.findings_by_subject.get(version.key, []) if f not in findings]
     document = render_document_page(
@@ -1143,6 +1145,9 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
         assessment=assessment,
         signoffs=signoffs,
         verifications=verifications,
+        more_signoffs=more_signoffs,
+        more_verifications=more_verifications,
+        records_limit=MAX_RECORDS_PER_PAGE,
         findings=sort_findings(findings),
         check_titles={c.id: c.title for c in registry.policy.checks.values()}
         if registry.policy
@@ -1160,6 +1165,22 @@ def _render_version(context: _Context, model: Model, version: ModelVersion) -> N
         )
     )
     context.pages.extend(GeneratedPage(asset, svg) for asset, svg in document.assets)
+
+
+# A version page lists at most this many sign-offs and verifications (the newest):
+# thousands of records of one version made a page of megabytes that took minutes to
+# render and index. The gate judges every record; the page says how many are not shown.
+MAX_RECORDS_PER_PAGE = 100
+
+
+def _newest(views: list[Any], when: Any) -> tuple[list[Any], int]:
+    """``views`` cut to the newest ``MAX_RECORDS_PER_PAGE`` (order kept), and how many not."""
+    if len(views) <= MAX_RECORDS_PER_PAGE:
+        return views, 0
+    keep = set(
+        sorted(range(len(views)), key=lambda i: when(views[i]), reverse=True)[:MAX_RECORDS_PER_PAGE]
+    )
+    return [view for index, view in enumerate(views) if index in keep], len(views) - len(keep)
 
 
 @dataclass(frozen=True, slots=True)

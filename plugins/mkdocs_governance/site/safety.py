@@ -141,10 +141,10 @@ def bound_text(text: str) -> tuple[str, str, bool]:
     """``text`` cut to what a page may spend on it, the note saying so, and whether
     it must be shown as plain text instead of Markdown.
 
-    Text over [`MAX_RENDERED_CHARACTERS`][mkdocs_governance.site.safety.MAX_RENDERED_CHARACTERS]
+    Text over ``MAX_RENDERED_CHARACTERS``
     is cut at the last line break before the limit. Text whose structure makes
     Markdown or the sanitiser super-linear (raw HTML nested deeper than
-    [`MAX_HTML_DEPTH`][mkdocs_governance.site.safety.MAX_HTML_DEPTH], hundreds of
+    ``MAX_HTML_DEPTH``, hundreds of
     unclosed ``<``, blockquotes or lists nested that deep) is shown as plain text,
     exactly as written. The record file keeps the whole text; the note says so.
     """
