@@ -106,7 +106,9 @@ def test_every_page_works_offline_and_draws_the_lineage(
     assert len(urls) > 20
     drawn = []
     for url in urls:
-        response = page.goto(served + url, wait_until="load")  # type: ignore[attr-defined]
+        # networkidle: the search worker has loaded before the next page is opened,
+        # so no request is cut off by the navigation itself.
+        response = page.goto(served + url, wait_until="networkidle")  # type: ignore[attr-defined]
         assert response is not None and response.status == 200, url
         broken = page.evaluate(  # type: ignore[attr-defined]
             "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"

@@ -147,13 +147,13 @@ def _commit_rename(repo: GitRepo) -> None:
 def test_rebuild_after_a_commit_shows_it_in_the_audit_trail(served: Server) -> None:
     # The history is cached across rebuilds by HEAD: a new HEAD must not serve the old one.
     served.wait_for(
-        "/governance/audit/", lambda body: "Sign off credit 1.0" in body, STARTUP_TIMEOUT
+        "/governance/audit/2026-02/", lambda body: "Sign off credit 1.0" in body, STARTUP_TIMEOUT
     )
     _commit_rename(served.repo)
     # Any watched change triggers the rebuild (here a docs page).
     served.repo.write("docs/index.md", "# Home\n\nEdited.\n")
     served.wait_for(
-        "/governance/audit/",
+        "/governance/audit/2026-02/",
         lambda body: "Rename the credit model for the catalogue" in body,
         REBUILD_TIMEOUT,
     )
@@ -162,7 +162,7 @@ def test_rebuild_after_a_commit_shows_it_in_the_audit_trail(served: Server) -> N
 def test_a_commit_alone_triggers_a_rebuild(served: Server) -> None:
     # A commit changes nothing in the records folder, only .git: the plugin watches HEAD.
     served.wait_for(
-        "/governance/audit/", lambda body: "Sign off credit 1.0" in body, STARTUP_TIMEOUT
+        "/governance/audit/2026-02/", lambda body: "Sign off credit 1.0" in body, STARTUP_TIMEOUT
     )
     served.repo.write(MODEL, model_yaml(name="Credit risk scoring"))
     served.wait_for(
@@ -175,7 +175,7 @@ def test_a_commit_alone_triggers_a_rebuild(served: Server) -> None:
         date="2026-02-12T09:00:00+00:00",
     )
     served.wait_for(
-        "/governance/audit/",
+        "/governance/audit/2026-02/",
         lambda body: "Rename the credit model for the catalogue" in body,
         20.0,
     )

@@ -3,6 +3,7 @@ audit trail shows commits whose committer or commit date differs from the author
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -167,9 +168,10 @@ def test_audit_trail_shows_a_commit_dated_long_after_its_author_date(tmp_path: P
         committed="2026-11-26T18:30:00+00:00",
         committer="lena",
     )
-    html = _html(scenario, "governance/audit.md")
+    html = _html(scenario, "governance/audit/2026-01.md")
     row = next(r for r in html.split("<tr>") if f"commit-{sha[:10]}" in r)
-    date_cell = row.split("<td>")[1]
+    # The cell opens with the row's filter marker (model, person, kind), then the date.
+    date_cell = re.sub(r'^<span class="gov-audit-row [^"]*"></span>', "", row.split("<td>")[1])
     assert date_cell.startswith('<span class="gov-nowrap">2026-01-20</span>')  # authored
     assert "⚠ committed <span" in date_cell and "2026-11-26" in date_cell
     assert "committed by" not in row  # same person: only the dates are marked
@@ -190,7 +192,7 @@ def test_audit_trail_and_record_history_show_a_committer_other_than_the_author(
         committed="2026-01-20T11:00:00+00:00",
         committer="bob",
     )
-    audit = _html(scenario, "governance/audit.md")
+    audit = _html(scenario, "governance/audit/2026-01.md")
     row = next(r for r in audit.split("<tr>") if f"commit-{sha[:10]}" in r)
     author_cell = row.split("<td>")[3]
     assert author_cell.startswith("Lena Lead")
