@@ -154,7 +154,9 @@ def test_record_text_at_the_file_cap_is_read_in_linear_time(tmp_path: Path, name
     if words:
         assert any(words in message for message in found), found
     else:
-        assert not any(m.startswith("invalid-record") for m in found), found
+        # A decision without a status is one warning (issue 15), not a parsing failure.
+        problems = [m for m in found if "decision has no status" not in m]
+        assert not any(m.startswith("invalid-record") for m in problems), found
 
 
 # ------------------------------------------------------------ numbers out of range
