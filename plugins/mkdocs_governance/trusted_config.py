@@ -100,13 +100,19 @@ def read_trusted_options(
     Raises:
         HistoryError: git cannot read the base; the caller reports it.
     """
-    folder = config_file.resolve().parent
+    # A config that only ``INHERIT``s mkdocs.yml (the templates' preview config, written
+    # by the CI job and in no commit) is judged by the base's copy of its parent; the
+    # head's options are the merged ones, so an option the wrapper sets is a change.
+    from .pull_request import _inherited
+
+    trusted_file = _inherited(config_file.resolve())
+    folder = trusted_file.parent
     git = GitRunner(folder)
     top = git.run(["rev-parse", "--show-toplevel"])
     if top.status != 0:
         raise HistoryError(f"not a git repository: {top.stderr.strip()}")
     root = Path(top.stdout.decode("utf-8", "replace").strip())
-    relative = config_file.resolve().relative_to(root.resolve()).as_posix()
+    relative = trusted_file.relative_to(root.resolve()).as_posix()
     tip = resolve_tip(root, base_ref)
     shown = git.run(["cat-file", "blob", f"{tip}:{relative}"])
     base_options: Mapping[str, Any] = (
