@@ -1,12 +1,16 @@
 """Write the example's deployments and its small serving log (Larkspur Lending, prod-eu).
 
-The story: on 2026-11-26 evening Larkspur moved model serving to a new cluster. The
+The story: on 2026-12-01 evening Larkspur moved model serving to a new cluster. The
 deployment pipeline (``pipeline:deploy``, committing as ci-deploy@larkspur-lending.example)
 redeployed each serving version through ``mkdocs-governance allow`` and recorded it;
 the serving log of prod-eu covers the first 72 hours. Deployment moments are judged
 against the records as the branch had them then (its newest first-parent commit
 committed by that moment), so the deployments are dated after the example's records
-were committed.
+were committed: after the records that prove the data-validation pipeline ran its
+checks (issue 9: a verification counts only when committed by its performer) reached
+the main line on 2026-12-01, and after the environments and the deployment pipeline
+joined the policy and people register there. The story's day (as_of 2026-11-26)
+stays the day every other rule is judged on.
 
 Run from the repository root: ``python scripts/example_production.py [--commit]``.
 With ``--commit`` each record is committed as the pipeline (author date = the
@@ -27,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "governance_records"
-LOG = ROOT / "serving_logs" / "prod-eu" / "2026-11-26.jsonl"
+LOG = ROOT / "serving_logs" / "prod-eu" / "2026-12-01.jsonl"
 PIPELINE = ("Deployment pipeline", "ci-deploy@larkspur-lending.example")
 STEWARD = ("Grace Liu", "grace.liu@larkspur-lending.example")
 
@@ -39,7 +43,7 @@ DEPLOYMENTS = [
         "2.0",
         "75cda7a1aa4f2a210a19804ad047143117287e69899b9bd6ae389230398b257b",
         "credit-default-pd-api",
-        "2026-11-26T21:00:00Z",
+        "2026-12-01T23:20:00Z",
     ),
     (
         "prod-eu",
@@ -47,7 +51,7 @@ DEPLOYMENTS = [
         "1.10",
         "d996b79a409857c846ff811bf4e163286f3ebc9b85673e3be7b8764d36af7afa",
         "fraud-card-scoring",
-        "2026-11-26T21:05:00Z",
+        "2026-12-01T23:25:00Z",
     ),
     (
         "prod-eu",
@@ -55,7 +59,7 @@ DEPLOYMENTS = [
         "1.2",
         "6eecdca62361a94c22a3df1d7dcca18fc9c446afad8f122d50a8028a526fe466",
         "collections-queue",
-        "2026-11-26T21:10:00Z",
+        "2026-12-01T23:30:00Z",
     ),
     (
         "staging-eu",
@@ -63,7 +67,7 @@ DEPLOYMENTS = [
         "2.1",
         "2eafdc10545d360943a9db1e6c352ed7e492659d102fc42ff8c714e22b3758de",
         "credit-default-pd-api",
-        "2026-11-26T21:15:00Z",
+        "2026-12-01T23:35:00Z",
     ),
 ]
 # Requests per hour at the daily peak, per prod-eu service.
@@ -92,7 +96,7 @@ def _commit(paths: list[Path], message: str, who: tuple[str, str], when: datetim
 def write_log() -> int:
     """The prod-eu serving log: 72 hours from the redeployment, a daily cycle, seeded."""
     rng = random.Random(20261126)
-    start = datetime(2026, 11, 26, 21, 30, tzinfo=UTC)
+    start = datetime(2026, 12, 1, 23, 50, tzinfo=UTC)
     lines = []
     for hour in range(72):
         base = start.replace(minute=0) + timedelta(hours=hour)
@@ -152,7 +156,7 @@ def main() -> None:
             [LOG],
             "Serving log of prod-eu, first 72 hours on the new cluster",
             STEWARD,
-            datetime(2026, 11, 29, 21, 0, tzinfo=UTC),
+            datetime(2026, 12, 4, 23, 55, tzinfo=UTC),
         )
     print(f"{len(DEPLOYMENTS)} deployments, {count} requests in {LOG.relative_to(ROOT)}")
 

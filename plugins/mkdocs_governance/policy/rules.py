@@ -862,7 +862,14 @@ def _performer_problem(ctx: Context, record: Verification) -> str | None:
         return None
     writers = trust.content_writers(ctx, path)
     if writers is None:
-        last = ctx.last_commit(path)
+        # Without content provenance (a past tree judged for a deployment), the newest
+        # commit that wrote the file: a merge that only carried it from a branch is
+        # looked past, as for waivers.
+        file_history = ctx.history.file(path)
+        written = (
+            [c for c in file_history.changes if not c.merged_unchanged] if file_history else []
+        )
+        last = ctx.history.commit(written[0].sha) if written else None
         if last is not None and not trust.authored_by(
             trust.Writer(last.sha, last.author_name, last.author_email, last), who
         ):
