@@ -86,7 +86,10 @@ def test_requests_per_version_are_plotted_per_model(serving):
 
 
 def test_audit_trail_lists_deployments(serving):
-    audit = str(pages(serving)["governance/audit.md"])
+    # audit.md is an index of months (issue 12): the deployments' commits are on 2026-02's page.
+    site = pages(serving)
+    assert "audit/2026-02.md" in str(site["governance/audit.md"])
+    audit = str(site["governance/audit/2026-02.md"])
     assert "deployment credit\\-risk@2\\.1 deployed prod\\-eu" in audit
 
 
