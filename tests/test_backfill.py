@@ -20,6 +20,7 @@ from mkdocs_governance.records import load_registry
 from mkdocs_governance.records.digest import registry_digest
 from tests.gitrepo import GitRepo
 from tests.scenario import (
+    CI,
     DATASET_YAML,
     KEY,
     MODEL_FILE,
@@ -45,7 +46,7 @@ def _digest(repo: GitRepo) -> str:
 def _verification(digest: str, day: str) -> str:
     return (
         'model: credit-risk\nversion: "2.1"\ncheck: data-validation\nstatus: passed\n'
-        f"date: {day}\nperformed_by: pipeline:legacy\nsubject: {digest}\n"
+        f"date: {day}\nperformed_by: pipeline:ci\nsubject: {digest}\n"
     )
 
 
@@ -57,7 +58,9 @@ def _signoff(digest: str, day: str) -> str:
 
 
 def backfilled_repo(path: Path, **rules: str) -> GitRepo:
-    """Months of history committed on one day: the records, then Lena's own sign-off."""
+    """Months of history committed on one day: the records, then the CI pipeline's own
+    check result and Lena's own sign-off (provenance is never backfilled: since issue 9 a
+    verification counts only when committed by its performer, a declared pipeline)."""
     repo = GitRepo(path)
     repo.write_many(
         {
@@ -68,11 +71,16 @@ def backfilled_repo(path: Path, **rules: str) -> GitRepo:
         }
     )
     digest = _digest(repo)
-    repo.write(VERIFICATION, _verification(digest, "2026-01-10"))
     repo.commit(
         "Backfill the governance records",
         author=identity("alice"),
         date=f"{BACKFILL_DAY}T09:00:00+00:00",
+    )
+    repo.commit(
+        "Backfill the check results",
+        files={VERIFICATION: _verification(digest, "2026-01-10")},
+        author=CI,
+        date=f"{BACKFILL_DAY}T09:30:00+00:00",
     )
     repo.commit(
         "Backfill my sign-off",
