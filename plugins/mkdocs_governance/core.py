@@ -42,7 +42,7 @@ from .policy import evaluate
 from .policy.changes import ChangeSet, compare
 from .policy.deployments import ProductionFacts
 from .policy.model import GateReport
-from .records import LoadResult, load_registry, load_registry_from_blobs
+from .records import load_registry, load_registry_from_blobs
 from .records.loader import parse_signoff_blob
 from .records.model import Registry, SignOff, Verification, empty_registry
 from .records.signed import record_payload
@@ -128,14 +128,12 @@ def run_governance(
         config_findings: findings the adapter made about the configuration (a pull
             request that edits a verdict-shaping option of ``mkdocs.yml``).
     """
-    given = Path(os.path.abspath(records_dir))
-    records_dir = records_dir.resolve()
+    # Not resolved: the loader (records/discovery.py) must see, and refuse with one
+    # finding, a records folder that is a symbolic link, has one on the way to it, or
+    # leads outside the repository; a resolved path would read the link's target.
+    records_dir = Path(os.path.abspath(records_dir))
     root = (repo_root or _find_repo_root(records_dir)).resolve()
-    linked = _symlinked_records_dir(given, root)
-    if linked is not None:
-        loaded = LoadResult(empty_registry(linked[0]), (linked[1],))
-    else:
-        loaded = load_registry(records_dir, repo_root=root)
+    loaded = load_registry(records_dir, repo_root=root)
     registry = loaded.registry
     if history is None:
         history = read_history(root, [registry.records_dir], signatures=_wants_signatures(registry))
@@ -544,45 +542,6 @@ def _base_unavailable(base_ref: str, reason: str) -> Finding:
     )
 
 
-def _symlinked_records_dir(given: Path, root: Path) -> tuple[str, Finding] | None:
-    """A refusal when the records folder (or a folder on the way to it from the
-    repository root) is a symbolic link, or lies outside the repository.
-
-    A link would let a change point the gate at records (and a policy) of its own
-    choosing, outside what the repository's history vouches for.
-    """
-    try:
-        relative = given.relative_to(root)
-    except ValueError:
-        try:
-            relative = given.resolve().relative_to(root)
-        except ValueError:
-            shown = given.as_posix()
-            return shown, error(
-                Code.INVALID_RECORD,
-                shown,
-                f"the records folder `{shown}` is outside the repository {root}; records "
-                "must be files of the repository whose history the gate reads. Set "
-                "`records_dir` to a folder inside it.",
-                shown,
-            )
-    current = root
-    for part in relative.parts:
-        current = current / part
-        if current.is_symlink():
-            shown = relative.as_posix()
-            return shown, error(
-                Code.INVALID_RECORD,
-                shown,
-                f"`{current.relative_to(root).as_posix()}` is a symbolic link; the records "
-                "folder must be a real folder of the repository (a link lets a change "
-                "point the gate at records of its own choosing). Replace the link with "
-                "the folder itself.",
-                shown,
-            )
-    return None
-
-
 def resolve_base_tip(repo_root: Path, base_ref: str) -> str:
     """The commit ``base_ref`` names, refusing an ambiguous name (see ``_refuse_ambiguous``).
 
@@ -598,8 +557,15 @@ def find_repo_root(start: Path) -> Path:
 
 
 def _find_repo_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding ``.git``; else ``start``'s parent."""
+    """The nearest folder at or above ``start`` holding ``.git``; else ``start``'s parent.
+
+    A records folder that is itself a symbolic link is not a candidate: a ``.git``
+    inside it is the link target's, and that repository is not the one the link was
+    committed to (the loader refuses the link).
+    """
     for candidate in (start, *start.parents):
+        if candidate == start and start.is_symlink():
+            continue
         if (candidate / ".git").exists():
             return candidate
     return start.parent

@@ -146,17 +146,22 @@ def load_registry(records_dir: Path, repo_root: Path | None = None) -> LoadResul
         link = records_dir
     if link is not None:
         shown = link.relative_to(root).as_posix() if link.is_relative_to(root) else str(link)
-        finding = error(
-            Code.INVALID_RECORD,
-            rel_dir,
-            f"`{shown}` is a symbolic link or leads outside the repository (to "
-            f"`{os.path.realpath(link)}`); the records are not "
-            "read: they must be regular files and folders in the repository, since a "
-            "link can point outside it and Git history cannot vouch for its target. "
-            "Replace the link with the folder itself",
-            rel_dir,
-            1,
-        )
+        if link.is_symlink():
+            message = (
+                f"`{shown}` is a symbolic link (to `{os.readlink(link)}`); the records are "
+                "not read: they must be regular files and folders in the repository, since "
+                "a link can point outside it (or at records and a policy of a change's own "
+                "choosing) and Git history cannot vouch for its target. Replace the link "
+                "with the folder itself"
+            )
+        else:
+            message = (
+                f"the records folder `{shown}` is outside the repository {root} (it is "
+                f"`{os.path.realpath(link)}`); the records are not read: they must be files "
+                "of the repository whose history the gate reads. Set `records_dir` to a "
+                "folder inside it"
+            )
+        finding = error(Code.INVALID_RECORD, rel_dir, message, rel_dir, 1)
         return LoadResult(empty_registry(rel_dir), (finding,))
     if not records_dir.is_dir():
         finding = error(
