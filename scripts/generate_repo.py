@@ -5,9 +5,10 @@
 What it writes, and why it is a fair benchmark:
 
 - **Every record is valid** under the project's schema, with the example's own
-  ``policy.yaml`` (copied from ``governance_records/policy.yaml``) and a
-  ``people.yaml`` of ``--authors`` people holding the roles that policy asks for
-  (model-risk, ml-lead, product-owner; the rest are data scientists).
+  ``policy.yaml`` (copied from ``governance_records/policy.yaml``, without its
+  deployment environments) and a ``people.yaml`` of ``--authors`` people holding the
+  roles that policy asks for (model-risk, ml-lead, product-owner; the rest are data
+  scientists) and declaring the CI bot as ``pipeline:data-validation``.
 - **Models live through release cycles.** Each model has datasets, and each cycle
   adds experiments (MLflow-style params, metrics, some with metric histories), a
   new version in the model file (artifact, metrics, experiment, datasets), the
@@ -832,10 +833,15 @@ class _Generator:
             "people": [
                 {"id": p.id, "name": p.name, "emails": [p.email], "roles": [p.role]}
                 for p in self.people
-            ]
+            ],
+            # The CI bot that commits the data validations, declared (issue 9): a check
+            # counts only when committed by its performer.
+            "pipelines": [{"id": "data-validation", "name": BOT[0], "emails": [BOT[1]]}],
         }
-        policy = (Path(__file__).resolve().parent.parent / RECORDS / "policy.yaml").read_text(
-            encoding="utf-8"
+        policy = _without_environments(
+            (Path(__file__).resolve().parent.parent / RECORDS / "policy.yaml").read_text(
+                encoding="utf-8"
+            )
         )
         initial = {
             f"{RECORDS}/people.yaml": _dump(people),
@@ -951,6 +957,21 @@ def _op_paths(ops: list[str]) -> list[str]:
         elif head[0] == "R":
             paths.extend(head[1:3])
     return paths
+
+
+def _without_environments(policy: str) -> str:
+    """The example's policy without its deployment ``environments:`` (and the comment
+    lines just above): the generated repository has no deployments or serving logs."""
+    lines = policy.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.startswith("environments:")), None)
+    if start is None:
+        return policy
+    end = start + 1
+    while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
+        end += 1
+    while start > 0 and lines[start - 1].startswith("#"):
+        start -= 1
+    return "".join(lines[:start] + lines[end:])
 
 
 def _mkdocs_yml(as_of: str) -> str:
