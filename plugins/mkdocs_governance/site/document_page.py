@@ -81,6 +81,10 @@ def render_document_page(
     content = "\n\n".join(
         [f"# {escape_text(doc.title)}", intro, *_blocks(before), *images, *_blocks(after)]
     )
+    # The wiki's page marker (as site/render.py adds to every generated page): the
+    # wiki's styles apply, among them the phone layout that keeps tables from
+    # scrolling sideways at 390 px.
+    content += '\n\n<span class="gov-page"></span>'
     return DocumentPage(path, content + "\n", doc.title, tuple(assets))
 
 
