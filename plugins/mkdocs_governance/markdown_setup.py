@@ -11,10 +11,9 @@ and nothing else: each is part of Python-Markdown, changes nothing in a page tha
 does not use its syntax, and an extension the user configured keeps the user's
 options.
 
-Under the Material theme the model lineage is a Mermaid diagram, which needs
-``pymdownx.superfences`` with a ``mermaid`` fence (Material's documented set-up);
-the plugin adds that fence when it is missing. Other themes do not draw Mermaid:
-the lineage stays a readable code block, as fenced code renders everywhere.
+The model lineage is an SVG image drawn at build time (``site/lineage.py``), so no
+theme needs a Mermaid fence for it, and the plugin adds none: a fence would only make
+Material draw the user's own ``mermaid`` blocks with a script it loads from a CDN.
 
 MkDocs-specific (it edits an ``MkDocsConfig``), hence beside ``plugin.py``, not in
 the core.
@@ -32,8 +31,6 @@ REQUIRED_EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables")
 # ``extra`` bundles attr_list, md_in_html, tables (and more): listing it is enough.
 _BUNDLED_BY_EXTRA = frozenset({"attr_list", "md_in_html", "tables", "fenced_code"})
 
-SUPERFENCES = "pymdownx.superfences"
-
 
 def _canonical(entry: str | Extension) -> str:
     """``markdown.extensions.admonition`` and ``admonition`` are the same extension."""
@@ -50,18 +47,16 @@ def _configured(extensions: list[Any]) -> set[str]:
     return names
 
 
-def ensure_markdown_extensions(
-    extensions: list[Any], mdx_configs: dict[str, Any], theme_name: str | None
-) -> list[str]:
-    """Add to ``extensions`` (and ``mdx_configs``) what the wiki's pages need.
+def ensure_markdown_extensions(extensions: list[Any]) -> list[str]:
+    """Add to ``extensions`` what the wiki's pages need.
 
     Args:
-        extensions: MkDocs' validated ``markdown_extensions`` list (edited in place).
-        mdx_configs: MkDocs' per-extension options (edited in place).
-        theme_name: the theme's name (``material``, ``mkdocs``, ``readthedocs``...).
+        extensions: MkDocs' validated ``markdown_extensions`` list (edited in place);
+            each added extension runs with its defaults, so ``mdx_configs`` (the
+            user's options of the extensions they list) is left alone.
 
     Returns:
-        What was added, in words for the log (empty when the config had it all).
+        What was added, for the log (empty when the config had it all).
     """
     added: list[str] = []
     present = _configured(extensions)
@@ -69,29 +64,4 @@ def ensure_markdown_extensions(
         if name not in present:
             extensions.append(name)
             added.append(name)
-    if theme_name == "material":
-        note = _ensure_mermaid_fence(extensions, mdx_configs, present)
-        if note:
-            added.append(note)
     return added
-
-
-def _ensure_mermaid_fence(
-    extensions: list[Any], mdx_configs: dict[str, Any], present: set[str]
-) -> str | None:
-    """Material draws ``pre.mermaid`` blocks, which superfences' custom fence emits."""
-    try:
-        from pymdownx.superfences import fence_code_format
-    except ImportError:  # pymdown-extensions comes with Material; without it, plain code
-        return None
-    fence = {"name": "mermaid", "class": "mermaid", "format": fence_code_format}
-    if SUPERFENCES not in present:
-        extensions.append(SUPERFENCES)
-        mdx_configs[SUPERFENCES] = {"custom_fences": [fence]}
-        return f"{SUPERFENCES} (with a mermaid fence)"
-    options = mdx_configs.setdefault(SUPERFENCES, {})
-    fences = options.setdefault("custom_fences", [])
-    if any(isinstance(f, dict) and f.get("name") == "mermaid" for f in fences):
-        return None
-    fences.append(fence)
-    return f"a mermaid fence for {SUPERFENCES}"

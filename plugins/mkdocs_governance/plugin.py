@@ -117,9 +117,7 @@ class GovernancePlugin(BasePlugin[GovernanceConfig]):
             if target not in [str(item) for item in extra]:
                 extra.append(target)
         # The pages need a few Markdown extensions whatever mkdocs.yml lists (docs: Getting started).
-        added = ensure_markdown_extensions(
-            config.markdown_extensions, config.mdx_configs, config.theme.name
-        )
+        added = ensure_markdown_extensions(config.markdown_extensions)
         if added:
             log.info("enabled for the wiki's pages: %s", ", ".join(added))
         return config
