@@ -13,12 +13,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..site.plots import write_atomically
 from .model import MetricEntry
 
 # Bump when the drawing code changes, so cached figures are redrawn.
@@ -106,14 +105,7 @@ def _cached(
     if cached.is_file():
         return cached.read_bytes()
     data = draw()
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, cached)
-    except OSError:
-        pass  # a read-only cache only costs a redraw next time
+    write_atomically(cached, data)  # the site's plot cache writer
     return data
 
 

@@ -25,6 +25,7 @@ from ..findings import Finding, sort_findings
 from ..policy.documentation import describe_part, missing_parts, required_parts
 from ..policy.model import ItemState, StageState
 from ..records.model import CheckSpec, Model, ModelVersion, Registry, Verification
+from ..site.render import record_commit
 from ..site.version_diff import diff_entries
 
 if TYPE_CHECKING:
@@ -528,20 +529,8 @@ def _signoffs(run: GovernanceRun, version: ModelVersion) -> tuple[SignoffEntry, 
             by_file.setdefault(finding.file, []).append(finding)
     entries = []
     for signoff in sorted(run.registry.signoffs_for(version.key), key=lambda s: (s.date, s.id)):
-        file_history = history.file(signoff.location.file)
-        created = file_history.created_by if file_history else None
-        commit = history.commit(created.sha) if created else None
+        commit, signature = record_commit(history, signoff.location.file)
         errors = sorted({f.code for f in by_file.get(signoff.location.file, []) if f.is_error})
-        if commit is None:
-            signature = "not committed" if history.available else "history unavailable"
-        elif not history.signatures_checked:
-            signature = "not required"
-        elif commit.signature is None:
-            signature = "not checked"
-        elif commit.signature.is_good:
-            signature = f"good ({commit.signature.signer or commit.signature.key})"
-        else:
-            signature = commit.signature.status.name.lower().replace("_", " ")
         entries.append(
             SignoffEntry(
                 approver=_person(run.registry, signoff.approver),

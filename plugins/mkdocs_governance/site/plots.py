@@ -82,11 +82,11 @@ class PlotCache:
         data = draw_svg(spec)
         self.drawn += 1
         if cached is not None:
-            _write_atomically(cached, data)
+            write_atomically(cached, data)
         return data
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
     """Write via a temp file and rename so a concurrent build never reads half a file."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

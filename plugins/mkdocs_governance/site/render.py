@@ -1183,6 +1183,25 @@ def _newest(views: list[Any], when: Any) -> tuple[list[Any], int]:
     return [view for index, view in enumerate(views) if index in keep], len(views) - len(keep)
 
 
+def record_commit(history: History, file: str) -> tuple[Commit | None, str]:
+    """The commit that added a record file, and its signature state in a reader's words.
+
+    Shared by the version page and the model document, so both say the same.
+    """
+    file_history = history.file(file)
+    created = file_history.created_by if file_history else None
+    commit = history.commit(created.sha) if created else None
+    if commit is None:
+        return None, "not committed" if history.available else "history unavailable"
+    if not history.signatures_checked:
+        return commit, "not required"
+    if commit.signature is None:
+        return commit, "not checked"
+    if commit.signature.is_good:
+        return commit, f"good ({commit.signature.signer or commit.signature.key})"
+    return commit, commit.signature.status.name.lower().replace("_", " ")
+
+
 @dataclass(frozen=True, slots=True)
 class _SignoffView:
     signoff: SignOff
@@ -1198,19 +1217,7 @@ def _signoff_view(
     context: _Context, signoff: SignOff, digest: str, version: ModelVersion
 ) -> _SignoffView:
     history = context.history
-    file_history = history.file(signoff.location.file)
-    created = file_history.created_by if file_history else None
-    commit = history.commit(created.sha) if created else None
-    if commit is None:
-        signature = "not committed" if history.available else "history unavailable"
-    elif not history.signatures_checked:
-        signature = "not required"
-    elif commit.signature is None:
-        signature = "not checked"
-    elif commit.signature.is_good:
-        signature = f"good ({commit.signature.signer or commit.signature.key})"
-    else:
-        signature = f"{commit.signature.status.name.lower().replace('_', ' ')}"
+    commit, signature = record_commit(history, signoff.location.file)
     stale = bool(digest) and signoff.subject != digest
     findings = tuple(context.findings_by_file.get(signoff.location.file, []))
     errors = [f for f in findings if f.is_error]
